@@ -1,0 +1,110 @@
+/**
+ * The host's stdin, stdout and stderr as guest files 0, 1 and 2.
+ *
+ * A character device from the guest's side (as a tty or pipe would be),
+ * reading and writing the host descriptor synchronously. Whether it is a
+ * terminal follows the host: TCGETS and TIOCGWINSZ answer ENOTTY unless the
+ * host descriptor is a tty, so a guest's isatty() agrees with the shell's.
+ */
+
+import * as fs from 'node:fs';
+import * as tty from 'node:tty';
+import { EAGAIN, EFAULT, EIO, ENOTTY, EPIPE } from '../../abi/errno.js';
+import { O_RDWR, S_IFCHR } from '../../abi/fcntl.js';
+import { File, FMODE_READ, FMODE_WRITE, type IoctlIo } from './file.js';
+import { Inode, type SuperBlock } from './inode.js';
+
+const TCGETS = 0x5401;
+const TIOCGWINSZ = 0x5413;
+const TIOCGPGRP = 0x540f;
+
+class HostStreamInode extends Inode {
+  constructor(sb: SuperBlock, readonly hostFd: number) {
+    super(S_IFCHR | 0o620, sb);
+    this.i_rdev = (136 << 8) | 0; // /dev/pts/0 style numbers
+  }
+}
+
+export interface HostStreamOptions {
+  /** Where writes go instead of the host fd (tests capture output this way). */
+  sink?: (bytes: Uint8Array) => void;
+  /** Bytes to read instead of the host fd. */
+  source?: Uint8Array;
+}
+
+export class HostStreamFile extends File {
+  private readonly tty: boolean;
+  private sourcePos = 0;
+
+  constructor(sb: SuperBlock, readonly hostFd: number, private readonly opts: HostStreamOptions = {}) {
+    super(new HostStreamInode(sb, hostFd), O_RDWR, FMODE_READ | FMODE_WRITE, `/dev/fd/${hostFd}`);
+    this.tty = !opts.sink && !opts.source && tty.isatty(hostFd);
+  }
+
+  override isTty(): boolean { return this.tty; }
+
+  override read(dst: Uint8Array): number {
+    const src = this.opts.source;
+    if (src) {
+      const n = Math.min(dst.length, src.length - this.sourcePos);
+      dst.set(src.subarray(this.sourcePos, this.sourcePos + n));
+      this.sourcePos += n;
+      return n;
+    }
+    if (this.opts.sink) return 0;
+    try {
+      return fs.readSync(this.hostFd, dst, 0, dst.length, null);
+    } catch (e) {
+      return hostErrno(e);
+    }
+  }
+
+  override write(src: Uint8Array): number {
+    if (this.opts.sink) {
+      this.opts.sink(src.slice());
+      return src.length;
+    }
+    try {
+      let done = 0;
+      while (done < src.length) done += fs.writeSync(this.hostFd, src, done, src.length - done);
+      return done;
+    } catch (e) {
+      return hostErrno(e);
+    }
+  }
+
+  override pread(dst: Uint8Array): number { return this.read(dst); }
+  override pwrite(src: Uint8Array): number { return this.write(src); }
+
+  override ioctl(request: number, arg: number, io: IoctlIo): number {
+    if (!this.tty) return -ENOTTY;
+    if (request === TCGETS) {
+      // struct termios (36 bytes on x86-64): a cooked terminal's flags.
+      const t = new Uint8Array(60);
+      const v = new DataView(t.buffer);
+      v.setUint32(0, 0x500, true); // c_iflag ICRNL|IXON
+      v.setUint32(4, 0x5, true); // c_oflag OPOST|ONLCR
+      v.setUint32(8, 0xbf, true); // c_cflag B38400|CS8|CREAD
+      v.setUint32(12, 0x8a3b, true); // c_lflag ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN
+      return io.copyOut(arg, t.subarray(0, 36)) ? 0 : -EFAULT;
+    }
+    if (request === TIOCGWINSZ) {
+      const stream = this.hostFd === 0 ? null : (this.hostFd === 1 ? process.stdout : process.stderr);
+      const w = new Uint8Array(8);
+      const v = new DataView(w.buffer);
+      v.setUint16(0, stream?.rows ?? 24, true);
+      v.setUint16(2, stream?.columns ?? 80, true);
+      return io.copyOut(arg, w) ? 0 : -EFAULT;
+    }
+    if (request === TIOCGPGRP) return io.copyOut(arg, new Uint8Array([1, 0, 0, 0])) ? 0 : -EFAULT;
+    return -ENOTTY;
+  }
+}
+
+function hostErrno(e: unknown): number {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EAGAIN') return -EAGAIN;
+  if (code === 'EOF') return 0;
+  if (code === 'EPIPE') return -EPIPE;
+  return -EIO;
+}

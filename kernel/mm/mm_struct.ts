@@ -1,0 +1,202 @@
+/**
+ * A task's address space: the VMAs, the host bytes behind them, and the CPUs
+ * that see them.
+ *
+ * Linux include/linux/mm_types.h struct mm_struct; mm/mmap.c and
+ * mm/mprotect.c for the operations. The kernel owns guest memory (DESIGN.md
+ * decision 2): every VMA's bytes are a host Uint8Array, and each attached
+ * CPU is told about every change so that engines and syscalls see the same
+ * bytes without copies.
+ */
+
+import type { Cpu } from '../../emulator/engine.js';
+import { PAGE_SIZE } from '../../emulator/engine.js';
+import { sliceVma, type VmArea } from './vma.js';
+
+/** Linux arch/x86/include/asm/processor.h: TASK_SIZE_MAX for 4-level paging. */
+export const TASK_SIZE = 0x7ffffffff000;
+/** Linux arch/x86/include/asm/processor.h: STACK_TOP = TASK_SIZE_LOW. */
+export const STACK_TOP = TASK_SIZE;
+/** Linux mm/mmap.c (CONFIG_DEFAULT_MMAP_MIN_ADDR on Debian): the lowest mappable address. */
+export const MMAP_MIN_ADDR = 0x10000;
+/**
+ * Linux arch/x86/mm/mmap.c mmap_base(): the gap below the stack is the stack
+ * rlimit plus the guard gap, clamped to at least 128 MiB; with randomisation
+ * off, mmap_base = PAGE_ALIGN(TASK_SIZE - 128 MiB).
+ */
+export const MMAP_BASE = TASK_SIZE - 128 * 1024 * 1024;
+
+export const pageAlignDown = (a: number): number => a - (a % PAGE_SIZE);
+export const pageAlignUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
+
+export interface MapRequest {
+  start: number;
+  len: number;
+  prot: number;
+  vm_flags?: number;
+  name?: string;
+  vm_file?: VmArea['vm_file'];
+  vm_pgoff?: number;
+}
+
+export class MmStruct {
+  /** Sorted by vm_start, never overlapping. */
+  private vmas: VmArea[] = [];
+  private readonly cpus = new Set<Cpu>();
+
+  start_code = 0; end_code = 0;
+  start_data = 0; end_data = 0;
+  start_brk = 0; brk = 0;
+  start_stack = 0;
+  arg_start = 0; arg_end = 0;
+  env_start = 0; env_end = 0;
+  mmap_base = MMAP_BASE;
+  /** The auxv as create_elf_tables wrote it (key, value pairs), for /proc/self/auxv. */
+  saved_auxv: number[] = [];
+  /** Pages in all VMAs, for accounting and limits. */
+  total_vm = 0;
+
+  /** Tell `cpu` about every mapping, now and from now on. */
+  attachCpu(cpu: Cpu): void {
+    this.cpus.add(cpu);
+    for (const v of this.vmas) cpu.map(BigInt(v.vm_start), v.vm_end - v.vm_start, v.prot, v.host);
+  }
+
+  detachCpu(cpu: Cpu): void {
+    this.cpus.delete(cpu);
+  }
+
+  /** Every VMA in address order (read-only view for /proc/self/maps and fork). */
+  areas(): readonly VmArea[] {
+    return this.vmas;
+  }
+
+  /** Linux mm/mmap.c find_vma(): the VMA containing `addr`, or null. */
+  find_vma(addr: number): VmArea | null {
+    let lo = 0;
+    let hi = this.vmas.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.vmas[mid]!;
+      if (addr < v.vm_start) hi = mid - 1;
+      else if (addr >= v.vm_end) lo = mid + 1;
+      else return v;
+    }
+    return null;
+  }
+
+  /** True when any page of `[start, start+len)` is mapped. */
+  overlaps(start: number, len: number): boolean {
+    const end = start + len;
+    return this.vmas.some((v) => v.vm_start < end && v.vm_end > start);
+  }
+
+  /**
+   * Map fresh zeroed memory (or `host` bytes the caller prepared) at a fixed,
+   * page-aligned range, replacing whatever was there (MAP_FIXED semantics).
+   */
+  mapFixed(req: MapRequest, host?: Uint8Array): VmArea {
+    if (req.start % PAGE_SIZE !== 0 || req.len % PAGE_SIZE !== 0 || req.len <= 0) {
+      throw new Error(`mapFixed: unaligned range 0x${req.start.toString(16)}+0x${req.len.toString(16)}`);
+    }
+    this.unmapRange(req.start, req.len);
+    const vma: VmArea = {
+      vm_start: req.start,
+      vm_end: req.start + req.len,
+      prot: req.prot,
+      vm_flags: req.vm_flags ?? 0,
+      host: host ?? new Uint8Array(req.len),
+      vm_file: req.vm_file ?? null,
+      vm_pgoff: req.vm_pgoff ?? 0,
+      name: req.name ?? '',
+    };
+    this.insert(vma);
+    for (const cpu of this.cpus) cpu.map(BigInt(vma.vm_start), req.len, vma.prot, vma.host);
+    return vma;
+  }
+
+  /**
+   * Linux mm/mmap.c get_unmapped_area() top-down: the highest free range of
+   * `len` bytes below mmap_base, or below `hint` + len when a hint fits.
+   * Returns -1 when nothing fits.
+   */
+  get_unmapped_area(hint: number, len: number): number {
+    if (hint && hint >= MMAP_MIN_ADDR && hint + len <= TASK_SIZE && !this.overlaps(hint, len)) return hint;
+    let top = this.mmap_base;
+    for (let i = this.vmas.length - 1; i >= -1; i--) {
+      const v = this.vmas[i];
+      const floor = v ? v.vm_end : MMAP_MIN_ADDR;
+      if (v && v.vm_start >= top) continue;
+      if (top - floor >= len) return top - len;
+      if (!v) break;
+      top = Math.min(top, v.vm_start);
+    }
+    return -1;
+  }
+
+  /** Remove every page of `[start, start+len)` that is mapped, splitting VMAs at the edges. */
+  unmapRange(start: number, len: number): void {
+    const end = start + len;
+    const kept: VmArea[] = [];
+    for (const v of this.vmas) {
+      if (v.vm_end <= start || v.vm_start >= end) { kept.push(v); continue; }
+      const cutStart = Math.max(v.vm_start, start);
+      const cutEnd = Math.min(v.vm_end, end);
+      for (const cpu of this.cpus) cpu.unmap(BigInt(cutStart), cutEnd - cutStart);
+      this.total_vm -= (cutEnd - cutStart) / PAGE_SIZE;
+      if (v.vm_start < cutStart) kept.push(sliceVma(v, v.vm_start, cutStart));
+      if (cutEnd < v.vm_end) kept.push(sliceVma(v, cutEnd, v.vm_end));
+    }
+    this.vmas = kept;
+  }
+
+  /**
+   * Change the protection of `[start, start+len)`. Linux mm/mprotect.c:
+   * every page must be mapped, else -ENOMEM (the caller maps that to errno).
+   * Returns false when a hole was found (nothing is changed then).
+   */
+  protectRange(start: number, len: number, prot: number): boolean {
+    const end = start + len;
+    if (!this.isFullyMapped(start, end)) return false;
+    const next: VmArea[] = [];
+    for (const v of this.vmas) {
+      if (v.vm_end <= start || v.vm_start >= end) { next.push(v); continue; }
+      const a = Math.max(v.vm_start, start);
+      const b = Math.min(v.vm_end, end);
+      if (v.vm_start < a) next.push(sliceVma(v, v.vm_start, a));
+      next.push({ ...sliceVma(v, a, b), prot });
+      if (b < v.vm_end) next.push(sliceVma(v, b, v.vm_end));
+      for (const cpu of this.cpus) cpu.protect(BigInt(a), b - a, prot);
+    }
+    this.vmas = next;
+    return true;
+  }
+
+  isFullyMapped(start: number, end: number): boolean {
+    let at = start;
+    while (at < end) {
+      const v = this.find_vma(at);
+      if (!v) return false;
+      at = v.vm_end;
+    }
+    return true;
+  }
+
+  /** Tell every CPU that the kernel changed guest bytes (code caches must drop them). */
+  invalidate(addr: number, len: number): void {
+    for (const cpu of this.cpus) cpu.invalidate(BigInt(addr), len);
+  }
+
+  /** Drop every mapping (exit, or exec's exec_mmap releasing the old mm). */
+  release(): void {
+    this.unmapRange(0, TASK_SIZE);
+    this.cpus.clear();
+  }
+
+  private insert(vma: VmArea): void {
+    let i = this.vmas.length;
+    while (i > 0 && this.vmas[i - 1]!.vm_start > vma.vm_start) i--;
+    this.vmas.splice(i, 0, vma);
+    this.total_vm += (vma.vm_end - vma.vm_start) / PAGE_SIZE;
+  }
+}
