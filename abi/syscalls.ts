@@ -348,7 +348,8 @@ export const __NR_uretprobe = 335; // Linux 6.11
 export const __NR_uprobe = 336; // Linux 6.16
 
 // 337..423 are not allocated (syscall_64.tbl: "don't use numbers 387 through 423",
-// they are the y2038 and other calls numbered alike on every arch).
+// on 32-bit arches 403..423 are the y2038 time64 calls; since 424 every arch
+// shares the same numbers).
 export const __NR_pidfd_send_signal = 424;
 export const __NR_io_uring_setup = 425;
 export const __NR_io_uring_enter = 426;
