@@ -77,8 +77,8 @@ export const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
 export const INR_OPEN_CUR = 1024;
 /** Default RLIMIT_NOFILE hard limit. */
 export const INR_OPEN_MAX = 4096;
-// Linux fs/file.c: sysctl_nr_open default
-export const NR_OPEN = 1024 * 1024;
+/** Linux fs/file.c: default of sysctl_nr_open (/proc/sys/fs/nr_open), the RLIMIT_NOFILE ceiling. */
+export const sysctl_nr_open = 1024 * 1024;
 
 // Linux include/linux/threads.h
 /** Default /proc/sys/kernel/pid_max. */
@@ -110,7 +110,7 @@ export const TASK_SIZE_MAX = TASK_SIZE_47 - BigInt(PAGE_SIZE);
 export const DEFAULT_MAP_WINDOW = TASK_SIZE_MAX;
 /** Top of a 64-bit task's stack before randomization (STACK_TOP = TASK_SIZE_LOW). */
 export const STACK_TOP = 0x7ffffffff000n;
-/** Top of the user stack's default rlimit-sized reservation. */
+/** Highest STACK_TOP any 64-bit task can have. */
 export const STACK_TOP_MAX = TASK_SIZE_MAX;
 
 // Linux arch/x86/include/asm/elf.h
