@@ -9,6 +9,7 @@
 import { EBADF, EINVAL, ENOTTY, ESPIPE } from '../../abi/errno.js';
 import { O_APPEND, S_IFDIR, S_IFMT, S_IFREG, SEEK_CUR, SEEK_END, SEEK_SET } from '../../abi/fcntl.js';
 import type { Inode } from './inode.js';
+import type { Dentry } from './namei.js';
 
 /** Linux include/linux/fs.h FMODE_* bits. */
 export const FMODE_READ = 0x1;
@@ -27,6 +28,8 @@ export class File {
     public f_mode: number,
     /** The path it was opened by, for /proc/self/fd and readlink. */
     readonly f_path: string,
+    /** Where it sits in the tree (null for pipes and anonymous files): dirfd lookups start here. */
+    readonly f_dentry: Dentry | null = null,
   ) {}
 
   get readable(): boolean { return (this.f_mode & FMODE_READ) !== 0; }

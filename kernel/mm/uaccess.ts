@@ -35,7 +35,7 @@ export function copy_from_user(mm: MmStruct, addr: number, len: number): Uint8Ar
 /** Copy `bytes` into guest memory; false (nothing partial is promised) if a page is not writable. */
 export function copy_to_user(mm: MmStruct, addr: number, bytes: Uint8Array): boolean {
   if (!isValidRange(addr, bytes.length)) return false;
-  if (!checkWritable(mm, addr, bytes.length)) return false;
+  if (!user_range_writable(mm, addr, bytes.length)) return false;
   let done = 0;
   while (done < bytes.length) {
     const at = addr + done;
@@ -54,7 +54,9 @@ export function clear_user(mm: MmStruct, addr: number, len: number): boolean {
   return copy_to_user(mm, addr, new Uint8Array(len));
 }
 
-function checkWritable(mm: MmStruct, addr: number, len: number): boolean {
+/** Every byte of `[addr, addr+len)` is mapped writable. */
+export function user_range_writable(mm: MmStruct, addr: number, len: number): boolean {
+  if (!isValidRange(addr, len)) return false;
   let at = addr;
   const end = addr + len;
   while (at < end) {

@@ -1,0 +1,149 @@
+/**
+ * Memory syscalls: Linux mm/mmap.c (brk, mmap_pgoff, munmap),
+ * mm/mprotect.c, mm/madvise.c. Worker functions are exported for the exec
+ * path (binfmt_elf maps segments and sets brk through them).
+ */
+
+import { EACCES, EBADF, EEXIST, EINVAL, ENODEV, ENOMEM, EPERM } from '../../abi/errno.js';
+import {
+  MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_GROWSDOWN, MAP_PRIVATE, MAP_SHARED,
+  MAP_SHARED_VALIDATE, MAP_TYPE, MADV_DONTNEED, PROT_EXEC, PROT_GROWSDOWN, PROT_GROWSUP, PROT_READ, PROT_WRITE,
+} from '../../abi/mman.js';
+import { PAGE_SIZE } from '../../abi/limits.js';
+import type { Kernel } from '../kernel.js';
+import { MMAP_MIN_ADDR, type MmStruct, pageAlignUp, TASK_SIZE } from '../mm/mm_struct.js';
+import { VM_GROWSDOWN, VM_SHARED } from '../mm/vma.js';
+import type { Task } from '../task.js';
+import { fdget } from './sys_rw.js';
+import { int, ptr, ulong, type SyscallArgs, type SyscallResult } from './types.js';
+
+const PROT_MASK = PROT_READ | PROT_WRITE | PROT_EXEC;
+
+/** Linux mm/mmap.c brk(): move the program break; the result is the break now in force. */
+export function sys_brk(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const mm = t.mm!;
+  const brk = ptr(a[0]);
+  if (brk < mm.start_brk) return mm.brk;
+  const newbrk = pageAlignUp(brk);
+  const oldbrk = pageAlignUp(mm.brk);
+  if (newbrk === oldbrk) { mm.brk = brk; return brk; }
+  if (newbrk < oldbrk) {
+    mm.unmapRange(newbrk, oldbrk - newbrk);
+    mm.brk = brk;
+    return brk;
+  }
+  // Linux: refuse to grow into the next mapping, keeping a guard page free.
+  if (newbrk > TASK_SIZE || mm.overlaps(oldbrk, newbrk - oldbrk + PAGE_SIZE)) return mm.brk;
+  mm.mapFixed({ start: oldbrk, len: newbrk - oldbrk, prot: PROT_READ | PROT_WRITE, name: '[heap]' });
+  mm.brk = brk;
+  return brk;
+}
+
+export interface MmapRequest {
+  addr: number;
+  len: number;
+  prot: number;
+  flags: number;
+  fd: number;
+  off: number;
+}
+
+/** Linux mm/mmap.c do_mmap for a task: returns the address or -errno. */
+export function do_mmap(t: Task, r: MmapRequest): number {
+  const mm = t.mm!;
+  if (r.off % PAGE_SIZE !== 0 || r.off < 0) return -EINVAL;
+  if (r.len === 0) return -EINVAL;
+  const len = pageAlignUp(r.len);
+  if (len > TASK_SIZE || len < r.len) return -ENOMEM;
+  const type = r.flags & MAP_TYPE;
+  if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -EINVAL;
+  if (r.prot & ~(PROT_MASK | PROT_GROWSDOWN | PROT_GROWSUP)) return -EINVAL;
+  const fixed = (r.flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
+  let addr: number;
+  if (fixed) {
+    if (r.addr % PAGE_SIZE !== 0) return -EINVAL;
+    if (r.addr + len > TASK_SIZE || r.addr < 0) return -ENOMEM;
+    // Linux security/min_addr.c: mappings below mmap_min_addr need CAP_SYS_RAWIO.
+    if (r.addr < MMAP_MIN_ADDR) return -EPERM;
+    if ((r.flags & MAP_FIXED_NOREPLACE) && !(r.flags & MAP_FIXED) && mm.overlaps(r.addr, len)) return -EEXIST;
+    addr = r.addr;
+  } else {
+    addr = mm.get_unmapped_area(r.addr > 0 ? pageAlignUp(r.addr) : 0, len);
+    if (addr < 0) return -ENOMEM;
+  }
+  const prot = r.prot & PROT_MASK;
+  const vm_flags = (type === MAP_PRIVATE ? 0 : VM_SHARED) | (r.flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0);
+  if (r.flags & MAP_ANONYMOUS) {
+    mm.mapFixed({ start: addr, len, prot, vm_flags });
+    return addr;
+  }
+  return mmapFile(t, mm, addr, len, prot, vm_flags, r);
+}
+
+function mmapFile(t: Task, mm: MmStruct, addr: number, len: number, prot: number, vm_flags: number, r: MmapRequest): number {
+  const f = fdget(t, r.fd);
+  if (!f) return -EBADF;
+  if (!f.readable) return -EACCES;
+  if (!f.f_inode.isReg) return -ENODEV;
+  if (vm_flags & VM_SHARED) {
+    // Shared file pages need a page cache; they arrive with the real-programs issue.
+    if (prot & PROT_WRITE) return -ENODEV;
+  }
+  const host = new Uint8Array(len);
+  f.pread(host, r.off);
+  mm.mapFixed({ start: addr, len, prot, vm_flags, vm_file: f, vm_pgoff: r.off / PAGE_SIZE, name: f.f_path }, host);
+  return addr;
+}
+
+export function sys_mmap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  return do_mmap(t, {
+    addr: ptr(a[0]) < 0 ? TASK_SIZE : ptr(a[0]),
+    len: ulong(a[1]), prot: int(a[2]), flags: int(a[3]), fd: int(a[4]), off: ulong(a[5]),
+  });
+}
+
+export function sys_munmap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const addr = ptr(a[0]);
+  const len = pageAlignUp(ulong(a[1]));
+  if (addr < 0 || addr % PAGE_SIZE !== 0 || len === 0 || addr + len > TASK_SIZE) return -EINVAL;
+  t.mm!.unmapRange(addr, len);
+  return 0;
+}
+
+export function sys_mprotect(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const addr = ptr(a[0]);
+  const prot = int(a[2]);
+  if (addr < 0 || addr % PAGE_SIZE !== 0) return -EINVAL;
+  if (prot & ~(PROT_MASK | PROT_GROWSDOWN | PROT_GROWSUP)) return -EINVAL;
+  const len = pageAlignUp(ulong(a[1]));
+  if (len === 0) return 0;
+  if (addr + len > TASK_SIZE) return -ENOMEM;
+  return t.mm!.protectRange(addr, len, prot & PROT_MASK) ? 0 : -ENOMEM;
+}
+
+/**
+ * Linux mm/madvise.c: most advice is a hint. MADV_DONTNEED is not: private
+ * pages read back as zero (anonymous) or as the file's bytes afterwards, and
+ * allocators rely on it. An unmapped range is ENOMEM, a bad start EINVAL.
+ */
+export function sys_madvise(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const addr = ptr(a[0]);
+  if (addr < 0 || addr % PAGE_SIZE !== 0) return -EINVAL;
+  const len = pageAlignUp(ulong(a[1]));
+  if (len === 0) return 0;
+  const mm = t.mm!;
+  if (!mm.isFullyMapped(addr, addr + len)) return -ENOMEM;
+  if (int(a[2]) === MADV_DONTNEED) dontneed(mm, addr, addr + len);
+  return 0;
+}
+
+function dontneed(mm: MmStruct, start: number, end: number): void {
+  for (const v of mm.areas()) {
+    if (v.vm_end <= start || v.vm_start >= end || (v.vm_flags & VM_SHARED)) continue;
+    const a = Math.max(start, v.vm_start) - v.vm_start;
+    const b = Math.min(end, v.vm_end) - v.vm_start;
+    v.host.fill(0, a, b);
+    v.vm_file?.pread(v.host.subarray(a, b), v.vm_pgoff * PAGE_SIZE + a);
+  }
+  mm.invalidate(start, end - start);
+}
