@@ -98,6 +98,11 @@ export interface Cpu {
 /** A CPU engine: makes CPUs. */
 export interface Engine {
   readonly name: string;
+  /**
+   * CPUID.1:EDX of the CPU model this engine presents, which the kernel
+   * passes to the guest as AT_HWCAP. Absent: a baseline x86-64 (fpu..sse2).
+   */
+  readonly hwcap?: number;
   /** A fresh CPU with nothing mapped and every register zero (RFLAGS 0x202). */
   createCpu(): Cpu;
 }

@@ -60,6 +60,9 @@ export class Task {
   wake: (() => void) | null = null;
   /** Linux task->in_execve and friends, for tracing. */
   in_execve = false;
+  /** Linux current->sas_ss_sp / sas_ss_size: the alternate signal stack (sigaltstack). */
+  sas_ss_sp = 0;
+  sas_ss_size = 0;
   /** Linux RLIMIT_STACK soft limit, snapshotted by exec into bprm->rlim_stack. */
   rlimStack = 8 * 1024 * 1024;
 

@@ -10,6 +10,8 @@ import {
   MAP_SHARED_VALIDATE, MAP_TYPE, MADV_DONTNEED, PROT_EXEC, PROT_GROWSDOWN, PROT_GROWSUP, PROT_READ, PROT_WRITE,
 } from '../../abi/mman.js';
 import { PAGE_SIZE } from '../../abi/limits.js';
+import { READ_IMPLIES_EXEC } from '../../abi/process.js';
+import type { File } from '../fs/file.js';
 import type { Kernel } from '../kernel.js';
 import { MMAP_MIN_ADDR, type MmStruct, pageAlignUp, TASK_SIZE } from '../mm/mm_struct.js';
 import { VM_GROWSDOWN, VM_SHARED } from '../mm/vma.js';
@@ -44,12 +46,15 @@ export interface MmapRequest {
   len: number;
   prot: number;
   flags: number;
-  fd: number;
   off: number;
 }
 
-/** Linux mm/mmap.c do_mmap for a task: returns the address or -errno. */
-export function do_mmap(t: Task, r: MmapRequest): number {
+
+/**
+ * Linux mm/mmap.c do_mmap for a task: map `file` (null with MAP_ANONYMOUS)
+ * and return the address or -errno.
+ */
+export function do_mmap(t: Task, file: File | null, r: MmapRequest): number {
   const mm = t.mm!;
   if (r.off % PAGE_SIZE !== 0 || r.off < 0) return -EINVAL;
   if (r.len === 0) return -EINVAL;
@@ -71,18 +76,18 @@ export function do_mmap(t: Task, r: MmapRequest): number {
     addr = mm.get_unmapped_area(r.addr > 0 ? pageAlignUp(r.addr) : 0, len);
     if (addr < 0) return -ENOMEM;
   }
-  const prot = r.prot & PROT_MASK;
+  let prot = r.prot & PROT_MASK;
+  if ((prot & PROT_READ) && (t.personality & READ_IMPLIES_EXEC) && !file?.f_inode.i_sb.noexec) prot |= PROT_EXEC;
   const vm_flags = (type === MAP_PRIVATE ? 0 : VM_SHARED) | (r.flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0);
   if (r.flags & MAP_ANONYMOUS) {
     mm.mapFixed({ start: addr, len, prot, vm_flags });
     return addr;
   }
-  return mmapFile(t, mm, addr, len, prot, vm_flags, r);
+  if (!file) return -EBADF;
+  return mmapFile(mm, file, addr, len, prot, vm_flags, r);
 }
 
-function mmapFile(t: Task, mm: MmStruct, addr: number, len: number, prot: number, vm_flags: number, r: MmapRequest): number {
-  const f = fdget(t, r.fd);
-  if (!f) return -EBADF;
+function mmapFile(mm: MmStruct, f: File, addr: number, len: number, prot: number, vm_flags: number, r: MmapRequest): number {
   if (!f.readable) return -EACCES;
   if (!f.f_inode.isReg) return -ENODEV;
   if (vm_flags & VM_SHARED) {
@@ -96,9 +101,11 @@ function mmapFile(t: Task, mm: MmStruct, addr: number, len: number, prot: number
 }
 
 export function sys_mmap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return do_mmap(t, {
+  const flags = int(a[3]);
+  const file = flags & MAP_ANONYMOUS ? null : fdget(t, int(a[4]));
+  return do_mmap(t, file, {
     addr: ptr(a[0]) < 0 ? TASK_SIZE : ptr(a[0]),
-    len: ulong(a[1]), prot: int(a[2]), flags: int(a[3]), fd: int(a[4]), off: ulong(a[5]),
+    len: ulong(a[1]), prot: int(a[2]), flags, off: ulong(a[5]),
   });
 }
 
