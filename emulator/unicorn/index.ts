@@ -1,0 +1,56 @@
+/**
+ * The `unicorn` engine: guest code runs in the system's Unicorn 2
+ * (libunicorn.so.2, or `$UNICORN_LIB`) through the koffi FFI. Optional at
+ * run time: `unicornAvailable()` says whether it can be loaded, and
+ * `loadUnicornEngine()` throws EngineUnavailableError when it cannot.
+ * See README.md beside this file.
+ */
+
+import { type Cpu, type Engine, EngineUnavailableError } from '../engine.js';
+import { UnicornCpu } from './cpu.js';
+import { loadUnicornLib, type UnicornLib } from './ffi.js';
+import { Watchdog } from './watchdog.js';
+
+let watchdog: Watchdog | undefined;
+
+export class UnicornEngine implements Engine {
+  readonly name = 'unicorn';
+
+  constructor(private readonly lib: UnicornLib) {}
+
+  /** The Unicorn version loaded, e.g. "2.0.1". */
+  get version(): string {
+    return this.lib.version;
+  }
+
+  createCpu(): Cpu {
+    watchdog ??= new Watchdog(this.lib.path);
+    return new UnicornCpu(this.lib, watchdog);
+  }
+
+  /**
+   * Wait up to `ms` for the watchdog thread that enforces time budgets
+   * cheaply; until it is up, runs use Unicorn's own (slow) timeout. For
+   * tests and benchmarks; returns whether it is up.
+   */
+  waitForWatchdog(ms = 2000): boolean {
+    watchdog ??= new Watchdog(this.lib.path);
+    return watchdog.waitReady(ms);
+  }
+}
+
+/** The unicorn engine; throws EngineUnavailableError if koffi or libunicorn.so.2 is missing. */
+export function loadUnicornEngine(): Engine {
+  return new UnicornEngine(loadUnicornLib());
+}
+
+/** Whether `loadUnicornEngine()` would succeed. */
+export function unicornAvailable(): boolean {
+  try {
+    loadUnicornLib();
+    return true;
+  } catch (e) {
+    if (e instanceof EngineUnavailableError) return false;
+    throw e;
+  }
+}
