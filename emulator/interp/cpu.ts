@@ -1,0 +1,246 @@
+/**
+ * The interpreter's CPU: architectural state, the decoded-instruction cache
+ * and the run loop. Instruction semantics live in ops/*, decoding in
+ * decode.ts and table.ts.
+ *
+ * Register file: the sixteen GPRs are 32 unsigned 32-bit words in `r`
+ * (r[2n] low half, r[2n+1] high half of register n); `r64` is a BigUint64Array
+ * view of the same bytes for the BigInt interface. No BigInt is used on the
+ * execution path.
+ */
+
+import { PAGE_SIZE } from '../engine.js';
+import type { Cpu, CpuExit, RunBudget } from '../engine.js';
+import {
+  FLAG_FIXED, FLAG_IF, FS_BASE, FXSAVE_FCW, FXSAVE_FSW, FXSAVE_FTW, FXSAVE_MXCSR, FXSAVE_MXCSR_MASK,
+  FXSAVE_SIZE, FXSAVE_ST0, FXSAVE_XMM0, GS_BASE, MXCSR_INITIAL, REG_COUNT, RFLAGS,
+  RFLAGS_INITIAL, RIP,
+} from '../regs.js';
+import type { CpuState } from '../regs.js';
+import { decode } from './decode.js';
+import { F_NONE, FLAGS_USER, getFlags } from './flags.js';
+import { Fpu, readExt80, writeExt80 } from './fpu.js';
+import type { Insn } from './insn.js';
+import { GuestMemory, Trap } from './memory.js';
+
+const EXIT_BUDGET: CpuExit = Object.freeze({ kind: 'budget' });
+const TWO32 = 4294967296;
+
+export class InterpCpu implements Cpu {
+  readonly mem = new GuestMemory();
+  private readonly regBuf = new ArrayBuffer(16 * 8);
+  /** GPR words: r[2n] low, r[2n+1] high half of register n. */
+  readonly r = new Uint32Array(this.regBuf);
+  readonly r64 = new BigUint64Array(this.regBuf);
+  rip = 0;
+  /** RFLAGS; its arithmetic bits are stale while fOp !== F_NONE (flags.ts). */
+  flags = RFLAGS_INITIAL;
+  fOp = F_NONE;
+  fSize = 4;
+  fDstLo = 0; fDstHi = 0; fSrcLo = 0; fSrcHi = 0; fResLo = 0; fResHi = 0;
+  /** Carry-in of adc/sbb, or the preserved CF of inc/dec. */
+  fCin = 0;
+  fsLo = 0; fsHi = 0; gsLo = 0; gsHi = 0;
+
+  /** XMM0-15, 16 bytes each, with typed views over the same bytes. */
+  readonly xmmBuf = new ArrayBuffer(256);
+  readonly xb = new Uint8Array(this.xmmBuf);
+  readonly xw = new Uint16Array(this.xmmBuf);
+  readonly xd = new Uint32Array(this.xmmBuf);
+  readonly xf = new Float32Array(this.xmmBuf);
+  readonly xpd = new Float64Array(this.xmmBuf);
+  readonly xv = new DataView(this.xmmBuf);
+  mxcsr = MXCSR_INITIAL;
+  readonly fpu = new Fpu();
+
+  /** Scratch: high half of the last 64-bit operand read, and the last effective address as a pair. */
+  hi = 0;
+  eaLo = 0;
+  eaHi = 0;
+  /** Set by a handler to end run() after the current instruction (syscall, int3). */
+  exit: CpuExit | null = null;
+  /** Instructions retired since creation (rdtsc counts these). */
+  icount = 0;
+
+  /** Decoded instructions by page number, then by offset in the page. */
+  private readonly code = new Map<number, (Insn | undefined)[]>();
+  private lastPn = -1;
+  private lastPage: (Insn | undefined)[] | undefined;
+
+  constructor() {
+    this.mem.onCodeWrite = (pn) => this.dropCode(pn);
+  }
+
+  // ---- the run loop -------------------------------------------------------
+
+  run(budget: RunBudget): CpuExit {
+    this.exit = null;
+    let n = budget.instructions;
+    const deadline = budget.timeoutMs > 0 ? Date.now() + budget.timeoutMs : Infinity;
+    let insn: Insn | null = null;
+    try {
+      while (n > 0) {
+        const chunk = n < 65536 ? n : 65536;
+        for (let k = 0; k < chunk; k++) {
+          insn = null;
+          const i = this.fetch(this.rip);
+          insn = i;
+          this.rip = i.addr + i.len;
+          i.handler(this, i);
+          if (this.exit !== null) {
+            this.icount += k + 1;
+            return this.exit;
+          }
+        }
+        this.icount += chunk;
+        n -= chunk;
+        if (Date.now() >= deadline) break;
+      }
+    } catch (e) {
+      if (!(e instanceof Trap)) throw e;
+      // The faulting instruction did not complete: RIP stays on it.
+      if (insn !== null) this.rip = insn.addr;
+      return e.exit;
+    }
+    return EXIT_BUDGET;
+  }
+
+  /** The decoded instruction at `a`, from the cache or freshly decoded. */
+  private fetch(a: number): Insn {
+    const pn = Math.floor(a / PAGE_SIZE);
+    let page = this.lastPage;
+    if (pn !== this.lastPn) {
+      page = this.code.get(pn);
+      this.lastPn = pn;
+      this.lastPage = page;
+    }
+    if (page !== undefined) {
+      const i = page[a & 0xfff];
+      if (i !== undefined) return i;
+    }
+    const i = decode(this.mem, a);
+    // An instruction that straddles two pages is not cached (so no page has to
+    // invalidate another); it is decoded again each time.
+    if (((a & 0xfff) + i.len) <= PAGE_SIZE) {
+      if (page === undefined) {
+        page = new Array<Insn | undefined>(PAGE_SIZE);
+        this.code.set(pn, page);
+        this.mem.markCode(pn);
+        this.lastPn = pn;
+        this.lastPage = page;
+      }
+      page[a & 0xfff] = i;
+    }
+    return i;
+  }
+
+  private dropCode(pn: number): void {
+    if (this.code.delete(pn)) {
+      const p = this.mem.pages.get(pn);
+      if (p) p.code = false;
+    }
+    if (pn === this.lastPn) {
+      this.lastPn = -1;
+      this.lastPage = undefined;
+    }
+  }
+
+  private dropCodeRange(addr: number, len: number): void {
+    const first = Math.floor(addr / PAGE_SIZE);
+    const last = Math.floor((addr + Math.max(len, 1) - 1) / PAGE_SIZE);
+    for (let pn = first; pn <= last; pn++) this.dropCode(pn);
+  }
+
+  // ---- the Cpu interface --------------------------------------------------
+
+  getReg(reg: number): bigint {
+    if (reg < 16) return this.r64[reg]!;
+    switch (reg) {
+      case RIP: return BigInt(this.rip);
+      case RFLAGS: return BigInt(getFlags(this));
+      case FS_BASE: return (BigInt(this.fsHi) << 32n) | BigInt(this.fsLo);
+      case GS_BASE: return (BigInt(this.gsHi) << 32n) | BigInt(this.gsLo);
+    }
+    throw new RangeError(`no register ${reg}`);
+  }
+
+  setReg(reg: number, value: bigint): void {
+    value = BigInt.asUintN(64, value);
+    const lo = Number(value & 0xffffffffn), hi = Number(value >> 32n);
+    if (reg < 16) {
+      this.r[2 * reg] = lo;
+      this.r[2 * reg + 1] = hi;
+      return;
+    }
+    switch (reg) {
+      case RIP: this.rip = hi * TWO32 + lo; return;
+      case RFLAGS: this.fOp = F_NONE; this.flags = (lo & FLAGS_USER) | FLAG_FIXED | FLAG_IF; return;
+      case FS_BASE: this.fsLo = lo; this.fsHi = hi; return;
+      case GS_BASE: this.gsLo = lo; this.gsHi = hi; return;
+    }
+    throw new RangeError(`no register ${reg}`);
+  }
+
+  getState(): CpuState {
+    const regs = new BigUint64Array(REG_COUNT);
+    for (let n = 0; n < REG_COUNT; n++) regs[n] = this.getReg(n);
+    return { regs, fxsave: this.fxsaveImage() };
+  }
+
+  setState(state: CpuState): void {
+    for (let n = 0; n < REG_COUNT; n++) this.setReg(n, state.regs[n]!);
+    this.fxrstorImage(state.fxsave);
+  }
+
+  /** The FXSAVE image of the x87/SSE state (64-bit format, Intel SDM vol. 1 table 10-2). */
+  fxsaveImage(): Uint8Array {
+    const img = new Uint8Array(FXSAVE_SIZE);
+    const v = new DataView(img.buffer);
+    const f = this.fpu;
+    v.setUint16(FXSAVE_FCW, f.cw, true);
+    v.setUint16(FXSAVE_FSW, f.fsw, true);
+    v.setUint8(FXSAVE_FTW, f.tags);
+    v.setUint32(FXSAVE_MXCSR, this.mxcsr, true);
+    v.setUint32(FXSAVE_MXCSR_MASK, 0xffff, true);
+    for (let i = 0; i < 8; i++) writeExt80(f.st[(f.top + i) & 7]!, img, FXSAVE_ST0 + 16 * i);
+    img.set(this.xb, FXSAVE_XMM0);
+    return img;
+  }
+
+  fxrstorImage(img: Uint8Array): void {
+    const v = new DataView(img.buffer, img.byteOffset, FXSAVE_SIZE);
+    const f = this.fpu;
+    f.cw = v.getUint16(FXSAVE_FCW, true);
+    f.fsw = v.getUint16(FXSAVE_FSW, true);
+    f.tags = v.getUint8(FXSAVE_FTW);
+    this.mxcsr = v.getUint32(FXSAVE_MXCSR, true) & 0xffff;
+    for (let i = 0; i < 8; i++) f.st[(f.top + i) & 7] = readExt80(img, FXSAVE_ST0 + 16 * i);
+    this.xb.set(img.subarray(FXSAVE_XMM0, FXSAVE_XMM0 + 256));
+  }
+
+  map(addr: bigint, len: number, prot: number, host: Uint8Array): void {
+    this.mem.map(Number(addr), len, prot, host);
+    this.dropCodeRange(Number(addr), len);
+  }
+
+  unmap(addr: bigint, len: number): void {
+    this.dropCodeRange(Number(addr), len);
+    this.mem.unmap(Number(addr), len);
+  }
+
+  protect(addr: bigint, len: number, prot: number): void {
+    this.dropCodeRange(Number(addr), len);
+    this.mem.protect(Number(addr), len, prot);
+  }
+
+  invalidate(addr: bigint, len: number): void {
+    this.dropCodeRange(Number(addr), len);
+  }
+
+  dispose(): void {
+    this.code.clear();
+    this.mem.pages.clear();
+    this.lastPn = -1;
+    this.lastPage = undefined;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * kemu's own x86-64 CPU in TypeScript (the `interp` engine). See README.md
+ * in this folder for how it works.
+ */
+
+import type { Engine } from '../engine.js';
+import { InterpCpu } from './cpu.js';
+
+export { InterpCpu } from './cpu.js';
+
+export function createInterpEngine(): Engine {
+  return {
+    name: 'interp',
+    createCpu: () => new InterpCpu(),
+  };
+}
