@@ -77,7 +77,7 @@ function auxvPairs(bprm: LinuxBinprm, info: ElfTableInfo, uPlatform: number, uRa
 export function create_elf_tables(bprm: LinuxBinprm, info: ElfTableInfo): number {
   const mm = bprm.task.mm!;
   // arch_align_stack without randomisation: align down to 16.
-  let p = bprm.p & ~15;
+  let p = bprm.p - (bprm.p % 16);
   p -= ELF_PLATFORM.length + 1;
   const uPlatform = p;
   if (!copy_to_user(mm, p, new Uint8Array(Buffer.from(ELF_PLATFORM + '\0', 'latin1')))) return -EFAULT;
@@ -88,7 +88,8 @@ export function create_elf_tables(bprm: LinuxBinprm, info: ElfTableInfo): number
   if (!copy_to_user(mm, p, random)) return -EFAULT;
   const auxv = auxvPairs(bprm, info, uPlatform, uRandom);
   const items = (bprm.argc + 1) + (bprm.envc + 1) + 1;
-  const sp = (p - auxv.length * 8 - items * 8) & ~15;
+  const spRaw = p - auxv.length * 8 - items * 8;
+  const sp = spRaw - (spRaw % 16); // addresses exceed 2^32: no JS bit operators here
   const words: number[] = [bprm.argc];
   // The strings start at bprm->p as copy_strings left them: argv, then envp.
   let str = bprm.p;

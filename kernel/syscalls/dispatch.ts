@@ -19,6 +19,8 @@ export function do_syscall_64(k: Kernel, t: Task): void {
     cpu.getReg(R10), cpu.getReg(R8), cpu.getReg(R9),
   ];
   const entry = nr < BigInt(k.syscalls.length) ? k.syscalls[Number(nr)] : undefined;
+  const traced = k.tracer.enabled('syscall');
+  if (traced) k.tracer.emit('syscall', { phase: 'enter', task: t, nr: Number(nr), args, entry });
   let result: SyscallResult;
   if (!entry) {
     result = -ENOSYS;
@@ -26,7 +28,7 @@ export function do_syscall_64(k: Kernel, t: Task): void {
   } else {
     result = entry.handler(k, t, args);
   }
-  if (k.tracer.enabled('syscall')) k.tracer.emit('syscall', { task: t, nr: Number(nr), args, result });
+  if (traced) k.tracer.emit('syscall', { phase: 'exit', task: t, nr: Number(nr), args, entry, result });
   if (result === NO_RETURN) return;
   if (result === RESTART) {
     // Linux's restart: back up over the 2-byte `syscall` and put the number

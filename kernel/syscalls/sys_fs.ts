@@ -7,7 +7,7 @@ import {
   EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ERANGE, ETXTBSY,
 } from '../../abi/errno.js';
 import {
-  AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY,
+  AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY,
   O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY,
 } from '../../abi/fcntl.js';
 import { PATH_MAX } from '../../abi/limits.js';
@@ -133,7 +133,7 @@ function statTo(t: Task, d: Dentry | number, buf: number): number {
 
 export function sys_newfstatat(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const flags = int(a[3]);
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */)) return -EINVAL;
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -EINVAL;
   const dirfd = int(a[0]);
   // fstat through AT_EMPTY_PATH works on any open file, with or without a dentry.
   const path = getname(t, ptr(a[1]), (flags & AT_EMPTY_PATH) !== 0);

@@ -1,0 +1,109 @@
+/**
+ * The composition root: a kernel with the layers above it wired in (the
+ * binfmt handlers in Linux's order, the exec syscalls), and the host
+ * program made visible to the guest. The CLI and the tests boot through here.
+ */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EACCES, ENOENT, ENOTDIR } from '../abi/errno.js';
+import { elf_format } from '../binfmt/binfmt_elf.js';
+import { kernel_execve } from '../binfmt/exec.js';
+import { register_binfmt } from '../binfmt/formats.js';
+import { EXEC_SYSCALLS } from '../binfmt/sys_exec.js';
+import type { Engine } from '../emulator/engine.js';
+import { HostStreamFile, type HostStreamOptions } from '../kernel/fs/hoststream.js';
+import type { Inode } from '../kernel/fs/inode.js';
+import { Dentry } from '../kernel/fs/namei.js';
+import { TmpfsDir, TmpfsFile } from '../kernel/fs/tmpfs.js';
+import { Kernel } from '../kernel/kernel.js';
+import type { KernelProfile } from '../kernel/profile.js';
+import type { Task } from '../kernel/task.js';
+import type { Tracer } from '../kernel/trace.js';
+
+export interface BootOptions {
+  engine: Engine;
+  profile?: KernelProfile;
+  tracer?: Tracer;
+}
+
+/** A kernel with binfmt_elf registered and the exec syscalls in its table. */
+export function bootKernel(opts: BootOptions): Kernel {
+  const k = new Kernel(opts);
+  register_binfmt(k, elf_format);
+  for (const e of EXEC_SYSCALLS) k.registerSyscall(e);
+  return k;
+}
+
+/** mkdir -p in the kernel's tmpfs; returns the directory's dentry. */
+export function mkdirs(k: Kernel, dir: string): Dentry {
+  let d = k.root;
+  for (const name of dir.split('/').filter(Boolean)) {
+    let child = d.d_inode.lookup(name);
+    if (!child || typeof child === 'number') {
+      child = new TmpfsDir(k.rootSb);
+      d.d_inode.link(name, child);
+    }
+    d = new Dentry(name, d, child as Inode);
+  }
+  return d;
+}
+
+/** Put `bytes` at `guestPath` in the tmpfs with `mode`. */
+export function installFile(k: Kernel, guestPath: string, bytes: Uint8Array, mode: number): TmpfsFile {
+  const parent = mkdirs(k, path.posix.dirname(guestPath));
+  const file = new TmpfsFile(k.rootSb, mode);
+  file.writeAt(bytes, 0);
+  parent.d_inode.unlink(path.posix.basename(guestPath));
+  parent.d_inode.link(path.posix.basename(guestPath), file);
+  return file;
+}
+
+export interface SpawnOptions {
+  /** The host file to run, as the user named it (relative to `cwd` or absolute). */
+  prog: string;
+  argv: string[];
+  env: string[];
+  /** The guest's cwd: the host's, so that relative names resolve the same on both sides. */
+  cwd?: string;
+  stdio?: { stdin?: HostStreamOptions; stdout?: HostStreamOptions; stderr?: HostStreamOptions };
+}
+
+/** Host strings are UTF-8 text; guest names are bytes, held as latin1 strings (see kernel/fs/namei.ts). */
+export const toGuest = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+
+export type SpawnResult = { task: Task } | { errno: number; where: 'host' | 'exec' };
+
+/**
+ * Copy the host program into the guest's tmpfs at the same absolute path,
+ * make the guest's cwd match the host's, wire fds 0-2 to the host's stdio,
+ * and exec it as the first task (as the kernel runs init).
+ */
+export function spawnHostProgram(k: Kernel, o: SpawnOptions): SpawnResult {
+  const cwd = o.cwd ?? process.cwd();
+  const hostPath = path.resolve(cwd, o.prog);
+  let bytes: Uint8Array;
+  let mode: number;
+  try {
+    const st = fs.statSync(hostPath);
+    mode = st.mode & 0o7777;
+    bytes = st.isFile() ? fs.readFileSync(hostPath) : new Uint8Array(0);
+    if (!st.isFile()) return { errno: EACCES, where: 'host' }; // not a regular file: exec says EACCES
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { errno: code === 'EACCES' ? EACCES : code === 'ENOTDIR' ? ENOTDIR : ENOENT, where: 'host' };
+  }
+  installFile(k, toGuest(hostPath), bytes, mode);
+  const t = k.createTask();
+  t.fs.pwd = mkdirs(k, toGuest(cwd));
+  t.files.install(new HostStreamFile(k.rootSb, 0, o.stdio?.stdin));
+  t.files.install(new HostStreamFile(k.rootSb, 1, o.stdio?.stdout));
+  t.files.install(new HostStreamFile(k.rootSb, 2, o.stdio?.stderr));
+  const utf8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
+  const r = kernel_execve(k, t, toGuest(o.prog), o.argv.map(utf8), o.env.map(utf8));
+  if (r < 0) {
+    k.tasks.delete(t.pid);
+    return { errno: -r, where: 'exec' };
+  }
+  return { task: t };
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * The `kemu` command.
+ *
+ *   kemu run [--engine NAME] [--kernel 4.18|6.18] [--strace] [--trace exec] PROG [ARGS...]
+ *
+ * kemu's exit status is the guest's (128 + the signal that killed it, as a
+ * shell reports); an exec that fails is one line naming the file and the
+ * errno, with 127 for a missing file and 126 otherwise, as a shell does.
+ */
+
+import { errnoName, ENOENT, strerror } from '../abi/errno.js';
+import { EngineUnavailableError } from '../emulator/engine.js';
+import { DEFAULT_ENGINE, ENGINE_NAMES, loadEngine } from '../emulator/select.js';
+import { PROFILES } from '../kernel/profile.js';
+import { shellStatus } from '../kernel/task.js';
+import { Tracer } from '../kernel/trace.js';
+import { bootKernel, spawnHostProgram } from './boot.js';
+import { attachStrace } from './strace.js';
+import { attachExecTrace } from './trace_tree.js';
+
+const USAGE = `usage: kemu run [options] PROG [ARGS...]
+
+Run the x86-64 Linux program PROG under kemu's kernel.
+
+options:
+  --engine NAME     CPU engine: ${ENGINE_NAMES.join(' or ')} (default ${DEFAULT_ENGINE})
+  --kernel VERSION  kernel profile: 4.18 (default, the seed's) or 6.18 (today's Linux)
+  --strace          print each system call to stderr, as strace(1) does
+  --trace exec      print the exec path as a tree of kernel functions
+  -h, --help        show this help`;
+
+interface RunOptions {
+  engine: string;
+  kernel: string;
+  strace: boolean;
+  traceExec: boolean;
+  prog: string;
+  args: string[];
+}
+
+class UsageError extends Error {}
+
+function parseRun(argv: string[]): RunOptions {
+  const o: RunOptions = { engine: DEFAULT_ENGINE, kernel: '4.18', strace: false, traceExec: false, prog: '', args: [] };
+  let i = 0;
+  const value = (flag: string): string => {
+    const v = argv[++i];
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') { i++; break; }
+    if (!a.startsWith('-')) break;
+    if (a === '--engine') o.engine = value(a);
+    else if (a.startsWith('--engine=')) o.engine = a.slice(9);
+    else if (a === '--kernel') o.kernel = value(a);
+    else if (a.startsWith('--kernel=')) o.kernel = a.slice(9);
+    else if (a === '--strace') o.strace = true;
+    else if (a === '--trace') { if (value(a) !== 'exec') throw new UsageError('--trace knows only "exec"'); o.traceExec = true; }
+    else if (a === '--trace=exec') o.traceExec = true;
+    else throw new UsageError(`unknown option ${a}`);
+  }
+  if (i >= argv.length) throw new UsageError('missing PROG');
+  o.prog = argv[i]!;
+  o.args = argv.slice(i + 1);
+  if (!PROFILES[o.kernel]) throw new UsageError(`unknown kernel profile "${o.kernel}" (choose 4.18 or 6.18)`);
+  return o;
+}
+
+async function run(o: RunOptions): Promise<number> {
+  const engine = await loadEngine(o.engine);
+  const tracer = new Tracer();
+  const k = bootKernel({ engine, profile: PROFILES[o.kernel]!, tracer });
+  const err = (line: string): void => { process.stderr.write(line + '\n'); };
+  if (o.strace) attachStrace(k, err);
+  if (o.traceExec) attachExecTrace(k, err);
+  const env = Object.entries(process.env).map(([key, v]) => `${key}=${v ?? ''}`);
+  const argv = [o.prog, ...o.args];
+  const r = spawnHostProgram(k, { prog: o.prog, argv, env });
+  if (o.strace) {
+    const res = 'errno' in r ? `-1 ${errnoName(r.errno)} (${strerror(r.errno)})` : '0';
+    err(`${`execve("${o.prog}", [${argv.map((s) => JSON.stringify(s)).join(', ')}], /* ${env.length} vars */)`.padEnd(39)} = ${res}`);
+  }
+  if ('errno' in r) {
+    err(`kemu: ${o.prog}: ${r.errno === ENOENT ? '' : 'cannot execute: '}${strerror(r.errno)} (${errnoName(r.errno)})`);
+    return r.errno === ENOENT ? 127 : 126;
+  }
+  const status = await k.waitForExit(r.task);
+  return shellStatus(status);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '-h' || cmd === '--help') {
+    process.stdout.write(USAGE + '\n');
+    return cmd ? 0 : 2;
+  }
+  if (cmd !== 'run') throw new UsageError(`unknown command "${cmd}"`);
+  if (rest.includes('-h') && rest.indexOf('-h') < rest.findIndex((a) => !a.startsWith('-'))) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  return run(parseRun(rest));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`kemu: ${e.message}\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof EngineUnavailableError) {
+      process.stderr.write(`kemu: ${e.message}\n`);
+      process.exitCode = 125;
+    } else {
+      process.stderr.write(`kemu: internal error (a bug in kemu, please report it): ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 125;
+    }
+  },
+);
