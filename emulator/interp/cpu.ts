@@ -42,11 +42,17 @@ export class InterpCpu implements Cpu {
   fCin = 0;
   fsLo = 0; fsHi = 0; gsLo = 0; gsHi = 0;
 
-  /** XMM0-15, 16 bytes each, with typed views over the same bytes. */
-  readonly xmmBuf = new ArrayBuffer(256);
+  /**
+   * XMM0-15, 16 bytes each, then two scratch slots (16, 17) that hold memory
+   * operands of SSE instructions; typed views over the same bytes.
+   */
+  readonly xmmBuf = new ArrayBuffer(18 * 16);
   readonly xb = new Uint8Array(this.xmmBuf);
+  readonly xsb = new Int8Array(this.xmmBuf);
   readonly xw = new Uint16Array(this.xmmBuf);
+  readonly xsw = new Int16Array(this.xmmBuf);
   readonly xd = new Uint32Array(this.xmmBuf);
+  readonly xsd = new Int32Array(this.xmmBuf);
   readonly xf = new Float32Array(this.xmmBuf);
   readonly xpd = new Float64Array(this.xmmBuf);
   readonly xv = new DataView(this.xmmBuf);
@@ -203,7 +209,7 @@ export class InterpCpu implements Cpu {
     v.setUint32(FXSAVE_MXCSR, this.mxcsr, true);
     v.setUint32(FXSAVE_MXCSR_MASK, 0xffff, true);
     for (let i = 0; i < 8; i++) writeExt80(f.st[(f.top + i) & 7]!, img, FXSAVE_ST0 + 16 * i);
-    img.set(this.xb, FXSAVE_XMM0);
+    img.set(this.xb.subarray(0, 256), FXSAVE_XMM0);
     return img;
   }
 
