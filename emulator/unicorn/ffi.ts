@@ -147,7 +147,7 @@ function bind(): UnicornLib {
     if (hookRecord.kind === HOOK_NONE) {
       hookRecord.kind = HOOK_MEM;
       hookRecord.memType = type;
-      hookRecord.addr = BigInt(addr);
+      hookRecord.addr = BigInt.asUintN(64, BigInt(addr)); // koffi may hand it over signed
     }
     return false;
   }, koffi.pointer(protoMem));

@@ -1,19 +1,21 @@
 /**
- * The watchdog thread (see watchdog.ts for the protocol): sleeps until the
- * deadline of the run in progress and, if that run is still going, calls
- * uc_emu_stop on its engine. Unicorn's own timeout thread does the same
- * call from another thread; uc_emu_stop is made for it.
+ * The watchdog thread (see watchdog.ts for the protocol): while a run is in
+ * progress it wakes at least every TICK_MS and, once the run's deadline has
+ * passed, calls uc_emu_stop on its engine. Unicorn's own timeout thread
+ * makes the same call from another thread; uc_emu_stop is made for it.
  */
 
 import { workerData } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import {
-  W_READY, W_STATE, W_SEQ, W_FIRED, W_DEADLINE_BYTE, W_UC_BYTE,
+  W_READY, W_STATE, W_SEQ, W_FIRED, W_SLEEP, W_DEADLINE_BYTE, W_UC_BYTE,
   IDLE, RUNNING, STOPPING, STOPPED,
 } from './watchdog.js';
 
-/** How often an idle watchdog looks for a new run (ms): bounds the overshoot. */
-const IDLE_TICK_MS = 2;
+/** Poll period while runs come and go (ms): bounds how late a run is stopped. */
+const TICK_MS = 4;
+/** After this long without a run (ms), sleep until arm() wakes us. */
+const DEEP_SLEEP_AFTER_MS = 200;
 
 const { sab, libPath, koffiPath } = workerData as { sab: SharedArrayBuffer; libPath: string; koffiPath: string };
 const ctrl = new Int32Array(sab);
@@ -30,17 +32,24 @@ try {
   process.exit(0);
 }
 
+let lastRun = Date.now();
 for (;;) {
   const state = Atomics.load(ctrl, W_STATE);
   if (state !== RUNNING) {
-    Atomics.wait(ctrl, W_STATE, state, state === IDLE ? IDLE_TICK_MS : 1);
+    if (state === IDLE && Date.now() - lastRun > DEEP_SLEEP_AFTER_MS) {
+      Atomics.store(ctrl, W_SLEEP, 1);
+      Atomics.wait(ctrl, W_STATE, IDLE, 60_000); // returns at once if a run started meanwhile
+      Atomics.store(ctrl, W_SLEEP, 0);
+    } else {
+      Atomics.wait(ctrl, W_STATE, state, TICK_MS);
+    }
     continue;
   }
+  lastRun = Date.now();
   const seq = Atomics.load(ctrl, W_SEQ);
-  const remaining = deadline[0] - Date.now();
+  const remaining = deadline[0] - lastRun;
   if (remaining > 0) {
-    // Nobody notifies SEQ: this sleeps until the deadline seen.
-    Atomics.wait(ctrl, W_SEQ, seq, Math.min(remaining, 1000));
+    Atomics.wait(ctrl, W_SEQ, seq, Math.min(remaining, TICK_MS)); // nobody notifies SEQ: a sleep
     continue;
   }
   if (Atomics.compareExchange(ctrl, W_STATE, RUNNING, STOPPING) !== RUNNING) continue;

@@ -13,7 +13,12 @@
  *            RUNNING -> STOPPING -> STOPPED or back to RUNNING (worker)
  *            RUNNING or STOPPED -> IDLE (main, after uc_emu_start)
  *   SEQ      the run's number; FIRED: the number of the run the worker stopped
+ *   SLEEP    1 while the worker sleeps long (idle for a while): arm() wakes it
  * plus the deadline (Date.now() ms, float64) and the uc_engine address.
+ *
+ * While runs come and go the worker polls every few ms (so a run is stopped
+ * at most that late); after a while without runs it sleeps until woken, and
+ * only then does arm() pay for a notify (a futex syscall).
  *
  * The worker calls uc_emu_stop only while it holds STOPPING, during which
  * the main thread waits: so the engine it stops is alive (not disposed) and
@@ -27,6 +32,7 @@ export const W_READY = 0;
 export const W_STATE = 1;
 export const W_SEQ = 2;
 export const W_FIRED = 3;
+export const W_SLEEP = 4;
 export const W_DEADLINE_BYTE = 16; // float64
 export const W_UC_BYTE = 24; // uint64
 export const W_BYTES = 32;
@@ -83,6 +89,7 @@ export class Watchdog {
     this.deadline[0] = Date.now() + timeoutMs;
     Atomics.store(ctrl, W_SEQ, this.seq);
     Atomics.store(ctrl, W_STATE, RUNNING);
+    if (Atomics.load(ctrl, W_SLEEP) === 1) Atomics.notify(ctrl, W_STATE);
   }
 
   /** After uc_emu_start: true if the worker stopped this run. */
