@@ -5,7 +5,7 @@
  * placed by mmap) and PT_INTERP interpreters loaded from the guest's files.
  */
 
-import { EFAULT, EINVAL, EIO, ELIBBAD, ENOEXEC } from '../abi/errno.js';
+import { EFAULT, EINVAL, EIO, ELIBBAD, ENOEXEC, ENOMEM } from '../abi/errno.js';
 import {
   decodeEhdr, decodePhdr, EM_X86_64, ET_DYN, ET_EXEC, PF_X, PT_GNU_STACK, PT_INTERP, PT_LOAD,
   type Elf64_Ehdr, type Elf64_Phdr,
@@ -16,6 +16,7 @@ import { RIP, RSP } from '../emulator/regs.js';
 import type { File } from '../kernel/fs/file.js';
 import { latin1 } from '../kernel/fs/namei.js';
 import { STACK_TOP } from '../kernel/mm/mm_struct.js';
+import { arch_setup_additional_pages } from '../kernel/vdso/index.js';
 import type { LinuxBinfmt, LinuxBinprm } from './binprm.js';
 import { EXSTACK_DEFAULT, EXSTACK_DISABLE_X, EXSTACK_ENABLE_X } from './binprm.js';
 import { create_elf_tables } from './elf_tables.js';
@@ -139,9 +140,12 @@ function loadAfterPointOfNoReturn(
   }
   if (entry >= TASK_SIZE) return -EINVAL;
   set_binfmt(bprm, elf_format);
+  // Step 18: the vDSO.
+  const vdso = arch_setup_additional_pages(t.mm!);
+  if (vdso < 0) return -ENOMEM;
   r = create_elf_tables(bprm, {
     phdr: seg.load_addr + Number(ehdr.e_phoff), phnum: ehdr.e_phnum, entry: Number(ehdr.e_entry) + seg.load_bias,
-    interpLoadAddr, vdso: 0, hwcap: k.engine.hwcap ?? DEFAULT_HWCAP,
+    interpLoadAddr, vdso, hwcap: k.engine.hwcap ?? DEFAULT_HWCAP,
     flags: 0,
   });
   if (r < 0) return r;

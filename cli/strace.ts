@@ -100,6 +100,7 @@ export function formatCall(t: Task, nr: number, entry: SyscallEntry | undefined,
 /** Subscribe an strace printer to `k`; returns the disposer. */
 export function attachStrace(k: Kernel, write: (line: string) => void): () => void {
   const pending = new Map<Task, string[]>();
+  const lastEnter = new Map<Task, { nr: number; entry: SyscallEntry | undefined; args: SyscallArgs }>();
   const offSys = k.tracer.on('syscall', (_topic, d) => {
     const t = d.task as Task;
     const entry = d.entry as SyscallEntry | undefined;
@@ -107,8 +108,10 @@ export function attachStrace(k: Kernel, write: (line: string) => void): () => vo
     if (d.phase === 'enter') {
       // Arguments are read before the call (execve replaces the memory they live in).
       pending.set(t, entry?.args?.map((f, i) => (f === 'obuf' ? '' : fmtArg(t, f, a[i]!, a[i + 1] ?? 0n))) ?? []);
+      lastEnter.set(t, { nr: d.nr as number, entry, args: a });
       return;
     }
+    if (!pending.has(t)) return; // already printed by the exit that ended the task
     write(formatCall(t, d.nr as number, entry, a, pending.get(t) ?? null, d.result as SyscallResult));
     pending.delete(t);
   });
@@ -120,6 +123,14 @@ export function attachStrace(k: Kernel, write: (line: string) => void): () => vo
     write(`--- ${signalName(sig)} {si_signo=${signalName(sig)}, si_code=${code}${addr}} ---`);
   });
   const offExit = k.tracer.on('exit', (_topic, d) => {
+    // exit and exit_group never return: strace prints them with "= ?" before the exit line.
+    const t = d.task as Task;
+    const call = pending.get(t);
+    if (call && lastEnter.get(t)) {
+      const e = lastEnter.get(t)!;
+      write(formatCall(t, e.nr, e.entry, e.args, call, NO_RETURN));
+      pending.delete(t);
+    }
     const sig = d.signal as number;
     write(sig ? `+++ killed by ${signalName(sig)}${d.core ? ' (core dumped)' : ''} +++` : `+++ exited with ${d.code as number} +++`);
   });

@@ -19,7 +19,7 @@ export function do_exit(k: Kernel, t: Task, status: ExitStatus): void {
   t.exitStatus = status;
   t.state = 'zombie';
   t.wake = null;
-  k.tracer.emit('exit', { pid: t.pid, ...status });
+  k.tracer.emit('exit', { task: t, pid: t.pid, ...status });
   for (const cb of t.onExit.splice(0)) cb(status);
   // Nobody is left to reap a task without a parent here: release it at once
   // (Linux: children of the kernel's kthreadd are reaped automatically).

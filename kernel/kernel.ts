@@ -13,6 +13,7 @@ import {
 } from '../abi/signal.js';
 import { FilesStruct } from './fs/fdtable.js';
 import { Dentry, ROOT_CRED, type FsStruct } from './fs/namei.js';
+import { ProcRoot } from './fs/procfs.js';
 import { newSuperBlock, TmpfsDir } from './fs/tmpfs.js';
 import { PROFILE_4_18, type KernelProfile } from './profile.js';
 import { SigHand } from './signal.js';
@@ -43,6 +44,8 @@ export class Kernel {
   readonly reportedEnosys = new Set<number>();
   /** Where the kernel reports things to the user (unknown syscalls, unhandled signals). */
   log: (line: string) => void = (line) => process.stderr.write(`kemu: ${line}\n`);
+  /** The task whose syscall or fault is being handled (Linux `current`). */
+  current: Task | null = null;
   private nextPid = 1;
   private readonly slice: number;
   private idleWaiter: (() => void) | null = null;
@@ -53,6 +56,11 @@ export class Kernel {
     this.tracer = opts.tracer ?? new Tracer();
     this.slice = opts.sliceInstructions ?? 1_000_000;
     this.root = new Dentry('/', null, new TmpfsDir(this.rootSb));
+    this.root.d_inode.link('proc', new ProcRoot({
+      current: () => this.current,
+      task: (pid) => this.tasks.get(pid) ?? null,
+      pids: () => [...this.tasks.values()].filter((t) => t.pid === t.tgid && t.state !== 'dead').map((t) => t.pid),
+    }));
     this.syscalls = buildSyscallTable();
   }
 
@@ -112,6 +120,7 @@ export class Kernel {
   /** One scheduling slice of `t`, then whatever its stop asks for. */
   runSlice(t: Task): void {
     const exit = t.cpu!.run({ instructions: this.slice, timeoutMs: 20 });
+    this.current = t;
     this.handleCpuExit(t, exit);
     if (t.state !== 'zombie' && t.state !== 'dead') handle_pending_signals(this, t);
   }

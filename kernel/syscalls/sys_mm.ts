@@ -4,17 +4,17 @@
  * path (binfmt_elf maps segments and sets brk through them).
  */
 
-import { EACCES, EBADF, EEXIST, EINVAL, ENODEV, ENOMEM, EPERM } from '../../abi/errno.js';
+import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, ENODEV, ENOMEM, EPERM } from '../../abi/errno.js';
 import {
   MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_GROWSDOWN, MAP_PRIVATE, MAP_SHARED,
-  MAP_SHARED_VALIDATE, MAP_TYPE, MADV_DONTNEED, PROT_EXEC, PROT_GROWSDOWN, PROT_GROWSUP, PROT_READ, PROT_WRITE,
+  MAP_SHARED_VALIDATE, MAP_TYPE, MADV_DONTNEED, MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE, PROT_EXEC, PROT_GROWSDOWN, PROT_GROWSUP, PROT_READ, PROT_WRITE,
 } from '../../abi/mman.js';
 import { PAGE_SIZE } from '../../abi/limits.js';
 import { READ_IMPLIES_EXEC } from '../../abi/process.js';
 import type { File } from '../fs/file.js';
 import type { Kernel } from '../kernel.js';
 import { MMAP_MIN_ADDR, type MmStruct, pageAlignUp, TASK_SIZE } from '../mm/mm_struct.js';
-import { VM_GROWSDOWN, VM_SHARED } from '../mm/vma.js';
+import { VM_GROWSDOWN, VM_SHARED, type VmArea } from '../mm/vma.js';
 import type { Task } from '../task.js';
 import { fdget } from './sys_rw.js';
 import { int, ptr, ulong, type SyscallArgs, type SyscallResult } from './types.js';
@@ -153,4 +153,51 @@ function dontneed(mm: MmStruct, start: number, end: number): void {
     v.vm_file?.pread(v.host.subarray(a, b), v.vm_pgoff * PAGE_SIZE + a);
   }
   mm.invalidate(start, end - start);
+}
+
+/**
+ * Linux mm/mremap.c: resize (and with MREMAP_MAYMOVE move) one mapping.
+ * The old range must lie in one VMA (EFAULT otherwise); growing in place
+ * needs the pages after it free, else it moves or fails with ENOMEM.
+ */
+export function sys_mremap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const mm = t.mm!;
+  const old_addr = ptr(a[0]);
+  const flags = int(a[3]);
+  if (old_addr < 0 || old_addr % PAGE_SIZE !== 0) return -EINVAL;
+  if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) return -EINVAL;
+  if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
+  if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) return -EINVAL; // not built yet: refused, never half-done
+  const old_len = pageAlignUp(ulong(a[1]));
+  const new_len = pageAlignUp(ulong(a[2]));
+  if (!new_len || new_len > TASK_SIZE) return -EINVAL;
+  const vma = mm.find_vma(old_addr);
+  if (!vma || old_addr + old_len > vma.vm_end) return -EFAULT;
+  if (new_len <= old_len) {
+    if (new_len < old_len) mm.unmapRange(old_addr + new_len, old_len - new_len);
+    return old_addr;
+  }
+  const tailFree = old_addr + old_len === vma.vm_end && old_addr + new_len <= TASK_SIZE &&
+    !mm.overlaps(old_addr + old_len, new_len - old_len);
+  if (tailFree) {
+    growInPlace(mm, vma, old_addr + old_len, new_len - old_len);
+    return old_addr;
+  }
+  if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
+  const to = mm.get_unmapped_area(0, new_len);
+  if (to < 0) return -ENOMEM;
+  const host = new Uint8Array(new_len);
+  host.set(vma.host.subarray(old_addr - vma.vm_start, old_addr - vma.vm_start + old_len));
+  mm.mapFixed({ start: to, len: new_len, prot: vma.prot, vm_flags: vma.vm_flags, vm_file: vma.vm_file,
+    vm_pgoff: vma.vm_pgoff + (old_addr - vma.vm_start) / PAGE_SIZE, name: vma.name }, host);
+  mm.unmapRange(old_addr, old_len);
+  return to;
+}
+
+/** The new pages after a VMA: zero for anonymous memory, the file's bytes for a private file mapping. */
+function growInPlace(mm: MmStruct, vma: VmArea, start: number, len: number): void {
+  const host = new Uint8Array(len);
+  const pgoff = vma.vm_pgoff + (start - vma.vm_start) / PAGE_SIZE;
+  vma.vm_file?.pread(host, pgoff * PAGE_SIZE);
+  mm.mapFixed({ start, len, prot: vma.prot, vm_flags: vma.vm_flags, vm_file: vma.vm_file, vm_pgoff: pgoff, name: vma.name }, host);
 }

@@ -38,6 +38,7 @@ const ROWS: Row[] = [
   { nr: NR.__NR_writev, handler: rw.sys_writev, support: 'full', args: ['fd', 'ptr', 'int'] },
   { nr: NR.__NR_access, handler: fs.sys_access, support: 'full', args: ['str', 'int'] },
   { nr: NR.__NR_sched_yield, handler: proc.sys_sched_yield, support: 'full', args: [] },
+  { nr: NR.__NR_mremap, handler: mm.sys_mremap, support: 'partial', note: 'MREMAP_FIXED and MREMAP_DONTUNMAP: EINVAL', args: ['ptr', 'uint', 'uint', 'hex', 'ptr'], ret: 'hex' },
   { nr: NR.__NR_madvise, handler: mm.sys_madvise, support: 'partial', note: 'MADV_DONTNEED zeroes; other advice accepted', args: ['ptr', 'uint', 'int'] },
   { nr: NR.__NR_getpid, handler: proc.sys_getpid, support: 'full', args: [] },
   { nr: NR.__NR_exit, handler: proc.sys_exit, support: 'full', args: ['int'] },
