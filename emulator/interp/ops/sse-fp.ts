@@ -1,0 +1,256 @@
+/**
+ * SSE/SSE2 floating point: arithmetic (add, sub, mul, div, min, max, sqrt
+ * in ps/pd/ss/sd forms), comparisons (cmpps.., comis, ucomis) and the
+ * conversions between integers, floats and doubles.
+ *
+ * Results are exact IEEE: a float32 operation is computed in float64 and
+ * rounded once (for + - * / and sqrt that is the correctly rounded float32
+ * result). NaNs follow the SDM (table 4-7): a NaN operand propagates,
+ * quieted, the first operand's first; an invalid operation makes the default
+ * "QNaN floating-point indefinite" (sign set). min/max return the second
+ * operand when either is NaN or both are zero.
+ *
+ * KNOWN GAPS: MXCSR rounding control is honoured by cvt*2si only (arithmetic
+ * always rounds to nearest); the sticky exception flags of MXCSR are not
+ * updated; DAZ and FTZ are ignored.
+ */
+
+import type { InterpCpu } from '../cpu.js';
+import { setArith } from '../flags.js';
+import type { Handler, Insn } from '../insn.js';
+import { FLAG_CF, FLAG_PF, FLAG_ZF } from '../../regs.js';
+import { readE, writeG } from '../operands.js';
+import { srcW } from './sse.js';
+
+const PS = 0, PD = 1, SS = 2, SD = 3;
+const TWO32 = 4294967296;
+
+function isNaN64(x: Uint32Array, w: number): boolean {
+  const hi = x[w + 1]!;
+  return (hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) | x[w]!) !== 0;
+}
+function isNaN32(x: Uint32Array, w: number): boolean {
+  const v = x[w]!;
+  return (v & 0x7f800000) === 0x7f800000 && (v & 0x7fffff) !== 0;
+}
+
+/** Write op(a, b) of the double lanes at dword offsets d (also the destination) and s. */
+function lane64(c: InterpCpu, d: number, s: number, f: (a: number, b: number) => number, unary: boolean): void {
+  const x = c.xd, p = c.xpd;
+  const r = f(p[d / 2]!, p[s / 2]!);
+  if (r === r) { p[d / 2] = r; return; }
+  if (!unary && isNaN64(x, d)) x[d + 1] = x[d + 1]! | 0x80000;
+  else if (isNaN64(x, s)) { x[d] = x[s]!; x[d + 1] = x[s + 1]! | 0x80000; } else { x[d] = 0; x[d + 1] = 0xfff80000; }
+}
+
+function lane32(c: InterpCpu, d: number, s: number, f: (a: number, b: number) => number, unary: boolean): void {
+  const x = c.xd, p = c.xf;
+  const r = f(p[d]!, p[s]!);
+  if (r === r) { p[d] = r; return; }
+  if (!unary && isNaN32(x, d)) x[d] = x[d]! | 0x400000;
+  else if (isNaN32(x, s)) x[d] = x[s]! | 0x400000;
+  else x[d] = 0xffc00000;
+}
+
+const MEM_SIZE = [16, 16, 4, 8];
+
+/** An arithmetic instruction in one of the four forms (`unary`: sqrt, only the source counts). */
+function arith(kind: number, f: (a: number, b: number) => number, unary: boolean): Handler {
+  return (c, i) => {
+    const s = srcW(c, i, MEM_SIZE[kind]!);
+    const d = 4 * i.reg, o = 4 * s;
+    switch (kind) {
+      case PS: for (let k = 0; k < 4; k++) lane32(c, d + k, o + k, f, unary); break;
+      case PD: lane64(c, d, o, f, unary); lane64(c, d + 2, o + 2, f, unary); break;
+      case SS: lane32(c, d, o, f, unary); break;
+      default: lane64(c, d, o, f, unary);
+    }
+  };
+}
+
+function four(f: (a: number, b: number) => number, unary = false): Handler[] {
+  return [arith(PS, f, unary), arith(PD, f, unary), arith(SS, f, unary), arith(SD, f, unary)];
+}
+
+export const [opAddps, opAddpd, opAddss, opAddsd] = four((a, b) => a + b);
+export const [opSubps, opSubpd, opSubss, opSubsd] = four((a, b) => a - b);
+export const [opMulps, opMulpd, opMulss, opMulsd] = four((a, b) => a * b);
+export const [opDivps, opDivpd, opDivss, opDivsd] = four((a, b) => a / b);
+export const [opSqrtps, opSqrtpd, opSqrtss, opSqrtsd] = four((_a, b) => Math.sqrt(b), true);
+
+/** min/max: the second operand unless the first compares strictly less/greater (so NaN or ±0 pairs give the second). */
+function minmax(kind: number, max: boolean): Handler {
+  return (c, i) => {
+    const s = srcW(c, i, MEM_SIZE[kind]!);
+    const x = c.xd, d = 4 * i.reg, o = 4 * s;
+    const pick = (a: number, b: number) => max ? a > b : a < b;
+    if (kind === PD || kind === SD) {
+      for (let k = 0; k < (kind === PD ? 4 : 2); k += 2) {
+        if (!pick(c.xpd[(d + k) / 2]!, c.xpd[(o + k) / 2]!)) { x[d + k] = x[o + k]!; x[d + k + 1] = x[o + k + 1]!; }
+      }
+    } else {
+      for (let k = 0; k < (kind === PS ? 4 : 1); k++) if (!pick(c.xf[d + k]!, c.xf[o + k]!)) x[d + k] = x[o + k]!;
+    }
+  };
+}
+export const opMinps = minmax(PS, false), opMinpd = minmax(PD, false), opMinss = minmax(SS, false), opMinsd = minmax(SD, false);
+export const opMaxps = minmax(PS, true), opMaxpd = minmax(PD, true), opMaxss = minmax(SS, true), opMaxsd = minmax(SD, true);
+
+// ---- comparisons ------------------------------------------------------------------------------
+
+/** CMPPS predicates 0-7: eq, lt, le, unord, neq, nlt, nle, ord. */
+function predicate(p: number, a: number, b: number): boolean {
+  const un = a !== a || b !== b;
+  switch (p & 7) {
+    case 0: return !un && a === b;
+    case 1: return !un && a < b;
+    case 2: return !un && a <= b;
+    case 3: return un;
+    case 4: return un || a !== b;
+    case 5: return un || !(a < b);
+    case 6: return un || !(a <= b);
+    default: return !un;
+  }
+}
+
+function cmp(kind: number): Handler {
+  return (c, i) => {
+    const s = srcW(c, i, MEM_SIZE[kind]!);
+    const x = c.xd, d = 4 * i.reg, o = 4 * s, p = i.imm;
+    if (kind === PD || kind === SD) {
+      for (let k = 0; k < (kind === PD ? 4 : 2); k += 2) {
+        const m = predicate(p, c.xpd[(d + k) / 2]!, c.xpd[(o + k) / 2]!) ? 0xffffffff : 0;
+        x[d + k] = m; x[d + k + 1] = m;
+      }
+    } else {
+      for (let k = 0; k < (kind === PS ? 4 : 1); k++) x[d + k] = predicate(p, c.xf[d + k]!, c.xf[o + k]!) ? 0xffffffff : 0;
+    }
+  };
+}
+export const opCmpps = cmp(PS), opCmppd = cmp(PD), opCmpss = cmp(SS), opCmpsd = cmp(SD);
+
+/** comiss/ucomiss/comisd/ucomisd: ZF PF CF = 111 unordered, 000 greater, 001 less, 100 equal; OF SF AF cleared. */
+function comis(double: boolean): Handler {
+  return (c, i) => {
+    const s = srcW(c, i, double ? 8 : 4);
+    const a = double ? c.xpd[2 * i.reg]! : c.xf[4 * i.reg]!;
+    const b = double ? c.xpd[2 * s]! : c.xf[4 * s]!;
+    let f: number;
+    if (a !== a || b !== b) f = FLAG_ZF | FLAG_PF | FLAG_CF;
+    else if (a > b) f = 0;
+    else if (a < b) f = FLAG_CF;
+    else f = FLAG_ZF;
+    setArith(c, f);
+  };
+}
+export const opUcomiss = comis(false), opComiss = opUcomiss, opUcomisd = comis(true), opComisd = opUcomisd;
+
+// ---- conversions --------------------------------------------------------------------------------
+
+/** Round to an integer by MXCSR.RC (or truncate). */
+function roundRC(c: InterpCpu, x: number, truncate: boolean): number {
+  if (truncate) return Math.trunc(x);
+  switch ((c.mxcsr >> 13) & 3) {
+    case 0: {
+      const f = Math.floor(x), d = x - f;
+      return d < 0.5 ? f : d > 0.5 ? f + 1 : (f % 2 === 0 ? f : f + 1);
+    }
+    case 1: return Math.floor(x);
+    case 2: return Math.ceil(x);
+    default: return Math.trunc(x);
+  }
+}
+
+/** Double -> int32 or int64 in (lo, c.hi); out of range or NaN gives the integer indefinite. */
+function toInt(c: InterpCpu, x: number, size: number, truncate: boolean): number {
+  const r = roundRC(c, x, truncate);
+  if (size === 4) {
+    c.hi = 0;
+    return r !== r || r >= 2147483648 || r < -2147483648 ? 0x80000000 : r >>> 0;
+  }
+  if (r !== r || r >= 9223372036854775808 || r < -9223372036854775808) { c.hi = 0x80000000; return 0; }
+  const hi = Math.floor(r / TWO32);
+  c.hi = hi >>> 0;
+  return (r - hi * TWO32) >>> 0;
+}
+
+/** Int32/int64 operand (Ey) as a double. */
+function fromInt(c: InterpCpu, i: Insn): number {
+  if (i.osize === 8) {
+    const lo = readE(c, i, 8);
+    return (c.hi | 0) * TWO32 + lo;
+  }
+  return readE(c, i, 4) | 0;
+}
+
+/** F2 0F 2A cvtsi2sd V,Ey / F3 0F 2A cvtsi2ss V,Ey. */
+export const opCvtsi2sd: Handler = (c, i) => { c.xpd[2 * i.reg] = fromInt(c, i); };
+export const opCvtsi2ss: Handler = (c, i) => { c.xf[4 * i.reg] = fromInt(c, i); };
+
+/** cvt(t)sd2si / cvt(t)ss2si Gy,W. */
+function toSi(double: boolean, truncate: boolean): Handler {
+  return (c, i) => {
+    const s = srcW(c, i, double ? 8 : 4);
+    const x = double ? c.xpd[2 * s]! : c.xf[4 * s]!;
+    const size = i.osize === 8 ? 8 : 4;
+    const lo = toInt(c, x, size, truncate);
+    writeG(c, i, size, lo, c.hi);
+  };
+}
+export const opCvttsd2si = toSi(true, true), opCvtsd2si = toSi(true, false);
+export const opCvttss2si = toSi(false, true), opCvtss2si = toSi(false, false);
+
+/** F3 0F 5A cvtss2sd / F2 0F 5A cvtsd2ss (low lane; NaNs quieted, sign kept). */
+export const opCvtss2sd: Handler = (c, i) => {
+  const s = srcW(c, i, 4);
+  const v = c.xf[4 * s]!;
+  if (v === v) c.xpd[2 * i.reg] = v;
+  else { const b = c.xd[4 * s]!; c.xd[4 * i.reg] = (b << 29) >>> 0; c.xd[4 * i.reg + 1] = ((b & 0x80000000) | 0x7ff80000 | ((b & 0x3fffff) >>> 3)) >>> 0; }
+};
+export const opCvtsd2ss: Handler = (c, i) => {
+  const s = srcW(c, i, 8);
+  const v = c.xpd[2 * s]!;
+  if (v === v) c.xf[4 * i.reg] = v;
+  else { const hi = c.xd[4 * s + 1]!, lo = c.xd[4 * s]!; c.xd[4 * i.reg] = ((hi & 0x80000000) | 0x7fc00000 | ((hi & 0x7ffff) << 3) | (lo >>> 29)) >>> 0; }
+};
+
+/** 0F 5A cvtps2pd: two floats -> two doubles. */
+export const opCvtps2pd: Handler = (c, i) => {
+  const s = srcW(c, i, 8);
+  const a = c.xf[4 * s]!, b = c.xf[4 * s + 1]!;
+  c.xpd[2 * i.reg] = a; c.xpd[2 * i.reg + 1] = b;
+};
+/** 66 0F 5A cvtpd2ps: two doubles -> two floats, upper half zeroed. */
+export const opCvtpd2ps: Handler = (c, i) => {
+  const s = srcW(c, i, 16);
+  const a = c.xpd[2 * s]!, b = c.xpd[2 * s + 1]!;
+  c.xf[4 * i.reg] = a; c.xf[4 * i.reg + 1] = b; c.xd[4 * i.reg + 2] = 0; c.xd[4 * i.reg + 3] = 0;
+};
+/** 0F 5B cvtdq2ps. */
+export const opCvtdq2ps: Handler = (c, i) => {
+  const s = srcW(c, i, 16);
+  for (let k = 0; k < 4; k++) c.xf[4 * i.reg + k] = c.xsd[4 * s + k]!;
+};
+/** 66 0F 5B cvtps2dq / F3 0F 5B cvttps2dq. */
+function ps2dq(truncate: boolean): Handler {
+  return (c, i) => {
+    const s = srcW(c, i, 16);
+    for (let k = 0; k < 4; k++) c.xd[4 * i.reg + k] = toInt(c, c.xf[4 * s + k]!, 4, truncate);
+  };
+}
+export const opCvtps2dq = ps2dq(false), opCvttps2dq = ps2dq(true);
+/** F3 0F E6 cvtdq2pd: two int32 -> two doubles. */
+export const opCvtdq2pd: Handler = (c, i) => {
+  const s = srcW(c, i, 8);
+  const a = c.xsd[4 * s]!, b = c.xsd[4 * s + 1]!;
+  c.xpd[2 * i.reg] = a; c.xpd[2 * i.reg + 1] = b;
+};
+/** 66 0F E6 cvttpd2dq / F2 0F E6 cvtpd2dq: two doubles -> two int32, upper half zeroed. */
+function pd2dq(truncate: boolean): Handler {
+  return (c, i) => {
+    const s = srcW(c, i, 16);
+    const a = toInt(c, c.xpd[2 * s]!, 4, truncate), b = toInt(c, c.xpd[2 * s + 1]!, 4, truncate);
+    c.xd[4 * i.reg] = a; c.xd[4 * i.reg + 1] = b; c.xd[4 * i.reg + 2] = 0; c.xd[4 * i.reg + 3] = 0;
+  };
+}
+export const opCvttpd2dq = pd2dq(true), opCvtpd2dq = pd2dq(false);
