@@ -20,6 +20,10 @@ const MMAP_BASE = 0x7f0000000000;
 
 interface Guest {
   cpu: Cpu;
+  stdin: Uint8Array;
+  stdinPos: number;
+  /** Set when the guest was killed by a signal (kill/tkill/tgkill to itself). */
+  signal: number;
   pages: Map<number, Uint8Array>;
   stdout: string;
   exitCode: number | null;
@@ -80,22 +84,25 @@ function loadElf(g: Guest, file: Uint8Array): { entry: number; phdr: number; phn
 }
 
 /** argc, argv, NULL, envp NULL, auxv (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_RANDOM, AT_NULL). */
-function buildStack(g: Guest, argv: string[], img: { entry: number; phdr: number; phnum: number }): number {
+function buildStack(g: Guest, argv: string[], envp: string[], img: { entry: number; phdr: number; phnum: number }): number {
   mapPages(g, STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE);
   let sp = STACK_TOP;
   const strAddrs: number[] = [];
-  for (const a of argv) {
-    const bytes = new TextEncoder().encode(a + '\0');
-    sp -= bytes.length;
-    poke(g, sp, bytes);
-    strAddrs.push(sp);
+  const envAddrs: number[] = [];
+  for (const [list, out] of [[argv, strAddrs], [envp, envAddrs]] as const) {
+    for (const a of list) {
+      const bytes = new TextEncoder().encode(a + '\0');
+      sp -= bytes.length;
+      poke(g, sp, bytes);
+      out.push(sp);
+    }
   }
   sp -= 16;
   const random = sp;
   poke(g, random, new Uint8Array(16).map((_, k) => k * 17 + 3));
   sp -= sp % 16;
   const auxv: [number, number][] = [[3, img.phdr], [4, 56], [5, img.phnum], [6, PAGE], [9, img.entry], [25, random], [0, 0]];
-  const words: number[] = [argv.length, ...strAddrs, 0, 0];
+  const words: number[] = [argv.length, ...strAddrs, 0, ...envAddrs, 0];
   for (const [k, val] of auxv) words.push(k, val);
   if (words.length % 2) words.push(0);
   sp -= words.length * 8;
@@ -116,6 +123,35 @@ function syscall(g: Guest): boolean {
   g.syscalls.push(nr);
   let ret: number;
   switch (nr) {
+    case 0: { // read: fd 0 from the case's stdin
+      if (a[0] !== 0) { ret = EBADF; break; }
+      const n = Math.min(a[2]!, g.stdin.length - g.stdinPos);
+      poke(g, a[1]!, g.stdin.subarray(g.stdinPos, g.stdinPos + n));
+      g.stdinPos += n;
+      ret = n;
+      break;
+    }
+    case 19: { // readv: fd 0
+      if (a[0] !== 0) { ret = EBADF; break; }
+      const iov = new DataView(peek(g, a[1]!, a[2]! * 16).buffer);
+      ret = 0;
+      for (let k = 0; k < a[2]!; k++) {
+        const base = Number(iov.getBigUint64(k * 16, true)), len = Number(iov.getBigUint64(k * 16 + 8, true));
+        const n = Math.min(len, g.stdin.length - g.stdinPos);
+        poke(g, base, g.stdin.subarray(g.stdinPos, g.stdinPos + n));
+        g.stdinPos += n;
+        ret += n;
+        if (n < len) break;
+      }
+      break;
+    }
+    case 62: case 200: case 234: { // kill, tkill, tgkill: to ourselves; default action kills
+      const sig = nr === 234 ? a[2]! : a[1]!;
+      if (sig === 0) { ret = 0; break; }
+      g.signal = sig;
+      return false;
+    }
+    case 13: case 14: ret = 0; break; // rt_sigaction, rt_sigprocmask: accepted, nothing delivered
     case 1: // write
       if (a[0] !== 1 && a[0] !== 2) { ret = EBADF; break; }
       g.stdout += Buffer.from(peek(g, a[1]!, a[2]!)).toString('latin1');
@@ -157,12 +193,18 @@ function syscall(g: Guest): boolean {
   return true;
 }
 
-function runElf(path: string, argv: string[] = ['prog']): Guest {
+/** Linux's signal for each way run() can stop on an exception (arch/x86/kernel/traps.c). */
+const SIGNAL_OF: Record<string, number> = { fault: 11, gp: 11, hlt: 11, ud: 4, de: 8, int3: 5 };
+
+function runElf(path: string, argv: string[] = ['prog'], envp: string[] = [], stdin = ''): Guest {
   const cpu = createInterpEngine().createCpu();
-  const g: Guest = { cpu, pages: new Map(), stdout: '', exitCode: null, brk: 0, mmapNext: MMAP_BASE, syscalls: [] };
+  const g: Guest = {
+    cpu, pages: new Map(), stdout: '', exitCode: null, brk: 0, mmapNext: MMAP_BASE, syscalls: [],
+    stdin: new TextEncoder().encode(stdin), stdinPos: 0, signal: 0,
+  };
   const img = loadElf(g, new Uint8Array(readFileSync(path)));
   g.brk = Math.ceil(img.end / PAGE) * PAGE;
-  const sp = buildStack(g, argv, img);
+  const sp = buildStack(g, argv, envp, img);
   cpu.setReg(RSP, BigInt(sp));
   cpu.setReg(RIP, BigInt(img.entry));
   for (let n = 0; n < 10000; n++) {
@@ -171,12 +213,28 @@ function runElf(path: string, argv: string[] = ['prog']): Guest {
       if (!syscall(g)) return g;
       continue;
     }
+    if (SIGNAL_OF[exit.kind] !== undefined) {
+      g.signal = SIGNAL_OF[exit.kind]!;
+      return g;
+    }
     throw new Error(`${path}: stopped with ${JSON.stringify(exit, (_, x) => typeof x === 'bigint' ? '0x' + x.toString(16) : x)} at rip 0x${cpu.getReg(RIP).toString(16)}; stdout so far ${JSON.stringify(g.stdout)}; syscalls ${g.syscalls.join(',')}`);
   }
   throw new Error('too many syscalls');
 }
 
-const FIXTURES = new URL('../../../fixtures/', import.meta.url).pathname;
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const FIXTURES = ROOT + 'fixtures/';
+
+interface Case { name: string; prog: string; args?: string[]; env?: Record<string, string>; stdin?: string }
+
+/** Cases whose output depends on what the kernel puts on the stack (auxv), not on the CPU. */
+const KERNEL_CASES = /^musl-auxv/;
+
+function manifestCases(): Case[] {
+  const path = FIXTURES + 'manifest.json';
+  if (!existsSync(path)) return [];
+  return (JSON.parse(readFileSync(path, 'utf8')) as Case[]).filter((c) => !KERNEL_CASES.test(c.name));
+}
 
 describe('interp engine runs static ELF programs (test-only loader)', () => {
   for (const [name, greeting] of [
@@ -189,6 +247,20 @@ describe('interp engine runs static ELF programs (test-only loader)', () => {
       const g = runElf(path);
       expect(g.stdout).to.equal(greeting);
       expect(g.exitCode).to.equal(0);
+    });
+  }
+});
+
+describe('interp engine runs every fixture case like the real machine (test-only loader)', () => {
+  for (const c of manifestCases()) {
+    it(`${c.name}: same stdout and status as captured natively`, () => {
+      const want = readFileSync(FIXTURES + `expected/${c.name}.stdout`, 'latin1');
+      const wantStatus = Number(readFileSync(FIXTURES + `expected/${c.name}.status`, 'utf8').trim());
+      const argv = ['fixtures/' + c.prog, ...(c.args ?? [])];
+      const envp = Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${v}`);
+      const g = runElf(FIXTURES + c.prog, argv, envp, c.stdin ?? '');
+      expect(g.stdout).to.equal(want);
+      expect(g.signal ? 128 + g.signal : g.exitCode).to.equal(wantStatus);
     });
   }
 });
