@@ -14,6 +14,7 @@ import {
 } from '../regs.js';
 import * as C from './consts.js';
 import { HOOK_INTR, HOOK_MEM, HOOK_NONE, HOOK_SYSCALL, type UcHandle, type UnicornLib } from './ffi.js';
+import { SegmentList } from './segments.js';
 import type { Watchdog } from './watchdog.js';
 
 /** Unicorn register ids in regs.ts order (RAX..R15, RIP, RFLAGS, FS_BASE, GS_BASE). */
@@ -58,8 +59,11 @@ const EXIT_HLT: CpuExit = Object.freeze({ kind: 'hlt' });
 const EXIT_INT3: CpuExit = Object.freeze({ kind: 'int3' });
 const EXIT_BUDGET: CpuExit = Object.freeze({ kind: 'budget' });
 
-/** A range mapped by `map`; `exec`: was ever executable, so may have translated code. */
-interface Segment { start: bigint; end: bigint; host: Uint8Array; exec: boolean }
+/** Closes the engine of a Cpu that was dropped without dispose() (a kernel bug, but 3 MB each). */
+const leaked = new FinalizationRegistry<{ lib: UnicornLib; uc: UcHandle; ctx: object }>((h) => {
+  h.lib.uc_context_free(h.ctx);
+  h.lib.uc_close(h.uc);
+});
 
 export class UnicornCpu implements Cpu {
   private uc: UcHandle | null;
@@ -73,7 +77,7 @@ export class UnicornCpu implements Cpu {
   private readonly extIds = Int32Array.from(EXT_IDS);
   private readonly gprPtrs: BigUint64Array;
   private readonly extPtrs: BigUint64Array;
-  private segments: Segment[] = [];
+  private readonly segments = new SegmentList();
   private readonly scratch = new Uint8Array(2 * PAGE_SIZE);
 
   constructor(private readonly lib: UnicornLib, private readonly watchdog: Watchdog) {
@@ -104,6 +108,7 @@ export class UnicornCpu implements Cpu {
       this.uc = null;
       throw e;
     }
+    leaked.register(this, { lib, uc, ctx: this.pristine }, this);
     this.setState(initialCpuState());
   }
 
@@ -206,52 +211,43 @@ export class UnicornCpu implements Cpu {
     if (!(host instanceof Uint8Array) || host.byteLength !== len) {
       throw new Error(`unicorn: map(0x${addr.toString(16)}, ${len}): host buffer must be exactly ${len} bytes`);
     }
-    const i = this.segments.findIndex((s) => s.end > addr);
-    if (i >= 0 && this.segments[i].start < end) {
-      throw new Error(`unicorn: map(0x${addr.toString(16)}, ${len}): overlaps an existing mapping`);
-    }
+    this.segments.checkFree(addr, end);
     check(this.lib, this.lib.uc_mem_map_ptr(uc, addr, len, ucPerms(prot), host), 'uc_mem_map_ptr');
-    const seg = { start: addr, end, host, exec: (prot & PROT_EXEC) !== 0 };
-    this.segments.splice(i < 0 ? this.segments.length : i, 0, seg);
+    this.segments.insert({ start: addr, end, host, exec: (prot & PROT_EXEC) !== 0 });
   }
 
   unmap(addr: bigint, len: number): void {
     const uc = this.live();
     const end = checkRange('unmap', addr, len);
-    this.splitAt(addr, end, 'unmap');
+    this.segments.split(addr, end, 'unmap');
     // Drop translated code first: a later map here may reuse the same
     // physical (ram_addr) range, and Unicorn 2.0 would run the stale blocks.
-    this.forEachIn(addr, end, (s) => { if (s.exec) this.dropCode(uc, s.start, s.end); });
+    this.invalidate(addr, len);
     check(this.lib, this.lib.uc_mem_unmap(uc, addr, len), 'uc_mem_unmap');
-    this.segments = this.segments.filter((s) => s.end <= addr || s.start >= end);
+    this.segments.remove(addr, end);
   }
 
   protect(addr: bigint, len: number, prot: number): void {
     const uc = this.live();
     const end = checkRange('protect', addr, len);
-    this.splitAt(addr, end, 'protect');
+    const inside = this.segments.split(addr, end, 'protect');
     // Unicorn 2.0 keeps running translated blocks of a page that lost PROT_EXEC.
-    this.forEachIn(addr, end, (s) => { if (s.exec) this.dropCode(uc, s.start, s.end); });
+    this.invalidate(addr, len);
     check(this.lib, this.lib.uc_mem_protect(uc, addr, len, ucPerms(prot)), 'uc_mem_protect');
-    if (prot & PROT_EXEC) this.forEachIn(addr, end, (s) => { s.exec = true; });
+    if (prot & PROT_EXEC) for (const s of inside) s.exec = true;
   }
 
   invalidate(addr: bigint, len: number): void {
     const uc = this.live();
-    const end = addr + BigInt(len);
-    this.forEachIn(0n, 1n << 64n, (s) => {
-      if (!s.exec) return;
-      const lo = s.start > addr ? s.start : addr;
-      const hi = s.end < end ? s.end : end;
-      if (lo < hi) this.dropCode(uc, lo, hi);
-    });
+    for (const [lo, hi] of this.segments.codeRanges(addr, addr + BigInt(len))) this.dropCode(uc, lo, hi);
   }
 
   dispose(): void {
     if (!this.uc) return;
     const uc = this.uc;
     this.uc = null;
-    this.segments = [];
+    this.segments.clear();
+    leaked.unregister(this);
     this.lib.uc_context_free(this.pristine);
     this.lib.uc_close(uc);
   }
@@ -281,7 +277,7 @@ export class UnicornCpu implements Cpu {
       case C.X86_DE: this.clearPendingException(uc); return EXIT_DE;
       case C.X86_GP: // at CPL 3, hlt is #GP; RIP is the instruction
         this.clearPendingException(uc);
-        return this.byteAt(this.regs[RIP]) === 0xf4 ? EXIT_HLT : EXIT_GP;
+        return this.segments.byteAt(this.regs[RIP]) === 0xf4 ? EXIT_HLT : EXIT_GP;
     }
     if (intno >= 32) { // `int n` (cd ib): a user-mode #GP at the instruction on Linux
       this.regs[RIP] -= 2n;
@@ -343,37 +339,6 @@ export class UnicornCpu implements Cpu {
   private dropCode(uc: UcHandle, start: bigint, end: bigint): void {
     const ctl = C.UC_CTL_WRITE(C.UC_CTL_TB_REMOVE_CACHE, 2);
     check(this.lib, this.lib.uc_ctl(uc, ctl, 'uint64_t', start, 'uint64_t', end), 'remove TB cache');
-  }
-
-  private byteAt(addr: bigint): number {
-    const s = this.segments.find((x) => x.start <= addr && addr < x.end);
-    return s ? s.host[Number(addr - s.start)] : -1;
-  }
-
-  /** Call `f` on each segment inside [start, end) (already split at both ends). */
-  private forEachIn(start: bigint, end: bigint, f: (s: Segment) => void): void {
-    for (const s of this.segments) if (s.start >= start && s.end <= end) f(s);
-  }
-
-  /**
-   * Check that [start, end) is entirely mapped and split the segments at its
-   * ends, as Unicorn splits its regions on a partial unmap or protect.
-   */
-  private splitAt(start: bigint, end: bigint, what: string): void {
-    let at = start;
-    const out: Segment[] = [];
-    for (const s of this.segments) {
-      if (s.end <= start || s.start >= end) { out.push(s); continue; }
-      if (s.start > at) break;
-      at = s.end;
-      for (const [lo, hi] of [[s.start, start], [start > s.start ? start : s.start, end < s.end ? end : s.end], [end, s.end]]) {
-        if (lo < hi && lo >= s.start && hi <= s.end) {
-          out.push({ start: lo, end: hi, exec: s.exec, host: s.host.subarray(Number(lo - s.start), Number(hi - s.start)) });
-        }
-      }
-    }
-    if (at < end) throw new Error(`unicorn: ${what}(0x${start.toString(16)}, ${end - start}): not entirely mapped`);
-    this.segments = out;
   }
 }
 
