@@ -24,6 +24,8 @@ interface Guest {
   stdinPos: number;
   /** Set when the guest was killed by a signal (kill/tkill/tgkill to itself). */
   signal: number;
+  /** How run() stopped when it was not a syscall (for failure messages). */
+  stop: string;
   pages: Map<number, Uint8Array>;
   stdout: string;
   exitCode: number | null;
@@ -179,8 +181,21 @@ function syscall(g: Guest): boolean {
       ret = addr;
       break;
     }
-    case 10: ret = 0; break; // mprotect: accepted (pages stay as mapped)
-    case 11: ret = 0; break; // munmap: leaked
+    case 10: { // mprotect
+      const len = Math.ceil(a[1]! / PAGE) * PAGE;
+      for (let o = 0; o < len; o += PAGE) if (g.pages.has((a[0]! + o) / PAGE)) cpu.protect(BigInt(a[0]! + o), PAGE, a[2]!);
+      ret = 0;
+      break;
+    }
+    case 11: { // munmap
+      const len = Math.ceil(a[1]! / PAGE) * PAGE;
+      for (let o = 0; o < len; o += PAGE) {
+        if (g.pages.delete((a[0]! + o) / PAGE)) cpu.unmap(BigInt(a[0]! + o), PAGE);
+      }
+      ret = 0;
+      break;
+    }
+    case 25: ret = -12; break; // mremap: ENOMEM, so libc moves the block itself
     case 16: ret = ENOTTY; break; // ioctl
     case 158: // arch_prctl
       if (a[0] === 0x1002) { cpu.setReg(FS_BASE, BigInt(a[1]!)); ret = 0; } else ret = -22;
@@ -200,7 +215,7 @@ function runElf(path: string, argv: string[] = ['prog'], envp: string[] = [], st
   const cpu = createInterpEngine().createCpu();
   const g: Guest = {
     cpu, pages: new Map(), stdout: '', exitCode: null, brk: 0, mmapNext: MMAP_BASE, syscalls: [],
-    stdin: new TextEncoder().encode(stdin), stdinPos: 0, signal: 0,
+    stdin: new TextEncoder().encode(stdin), stdinPos: 0, signal: 0, stop: '',
   };
   const img = loadElf(g, new Uint8Array(readFileSync(path)));
   g.brk = Math.ceil(img.end / PAGE) * PAGE;
@@ -215,6 +230,7 @@ function runElf(path: string, argv: string[] = ['prog'], envp: string[] = [], st
     }
     if (SIGNAL_OF[exit.kind] !== undefined) {
       g.signal = SIGNAL_OF[exit.kind]!;
+      g.stop = `${exit.kind} at rip 0x${cpu.getReg(RIP).toString(16)}` + ('addr' in exit ? ` addr 0x${exit.addr.toString(16)}` : '');
       return g;
     }
     throw new Error(`${path}: stopped with ${JSON.stringify(exit, (_, x) => typeof x === 'bigint' ? '0x' + x.toString(16) : x)} at rip 0x${cpu.getReg(RIP).toString(16)}; stdout so far ${JSON.stringify(g.stdout)}; syscalls ${g.syscalls.join(',')}`);
@@ -259,7 +275,7 @@ describe('interp engine runs every fixture case like the real machine (test-only
       const argv = ['fixtures/' + c.prog, ...(c.args ?? [])];
       const envp = Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${v}`);
       const g = runElf(FIXTURES + c.prog, argv, envp, c.stdin ?? '');
-      expect(g.stdout).to.equal(want);
+      expect(g.stdout, `${g.stop} syscalls ${g.syscalls.join(',')}`).to.equal(want);
       expect(g.signal ? 128 + g.signal : g.exitCode).to.equal(wantStatus);
     });
   }
