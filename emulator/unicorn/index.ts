@@ -16,7 +16,9 @@ let watchdog: Watchdog | undefined;
 export class UnicornEngine implements Engine {
   readonly name = 'unicorn';
 
-  constructor(private readonly lib: UnicornLib) {}
+  constructor(private readonly lib: UnicornLib) {
+    watchdog ??= new Watchdog(lib.path); // start the thread early: it takes ~200 ms to come up
+  }
 
   /** The Unicorn version loaded, e.g. "2.0.1". */
   get version(): string {
@@ -24,8 +26,7 @@ export class UnicornEngine implements Engine {
   }
 
   createCpu(): Cpu {
-    watchdog ??= new Watchdog(this.lib.path);
-    return new UnicornCpu(this.lib, watchdog);
+    return new UnicornCpu(this.lib, watchdog!);
   }
 
   /**
@@ -34,8 +35,7 @@ export class UnicornEngine implements Engine {
    * tests and benchmarks; returns whether it is up.
    */
   waitForWatchdog(ms = 2000): boolean {
-    watchdog ??= new Watchdog(this.lib.path);
-    return watchdog.waitReady(ms);
+    return watchdog!.waitReady(ms);
   }
 }
 
