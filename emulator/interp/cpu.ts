@@ -19,7 +19,7 @@ import {
 import type { CpuState } from '../regs.js';
 import { decode } from './decode.js';
 import { F_NONE, FLAGS_USER, getFlags } from './flags.js';
-import { Fpu, readExt80, writeExt80 } from './fpu.js';
+import { Fpu } from './fpu.js';
 import type { Insn } from './insn.js';
 import { GuestMemory, Trap } from './memory.js';
 
@@ -208,7 +208,11 @@ export class InterpCpu implements Cpu {
     v.setUint8(FXSAVE_FTW, f.tags);
     v.setUint32(FXSAVE_MXCSR, this.mxcsr, true);
     v.setUint32(FXSAVE_MXCSR_MASK, 0xffff, true);
-    for (let i = 0; i < 8; i++) writeExt80(f.st[(f.top + i) & 7]!, img, FXSAVE_ST0 + 16 * i);
+    for (let i = 0; i < 8; i++) {
+      const p = (f.top + i) & 7;
+      v.setBigUint64(FXSAVE_ST0 + 16 * i, f.m[p]!, true);
+      v.setUint16(FXSAVE_ST0 + 16 * i + 8, f.se[p]!, true);
+    }
     img.set(this.xb.subarray(0, 256), FXSAVE_XMM0);
     return img;
   }
@@ -220,7 +224,11 @@ export class InterpCpu implements Cpu {
     f.fsw = v.getUint16(FXSAVE_FSW, true);
     f.tags = v.getUint8(FXSAVE_FTW);
     this.mxcsr = v.getUint32(FXSAVE_MXCSR, true) & 0xffff;
-    for (let i = 0; i < 8; i++) f.st[(f.top + i) & 7] = readExt80(img, FXSAVE_ST0 + 16 * i);
+    for (let i = 0; i < 8; i++) {
+      const p = (f.top + i) & 7;
+      f.m[p] = v.getBigUint64(FXSAVE_ST0 + 16 * i, true);
+      f.se[p] = v.getUint16(FXSAVE_ST0 + 16 * i + 8, true);
+    }
     this.xb.set(img.subarray(FXSAVE_XMM0, FXSAVE_XMM0 + 256));
   }
 
