@@ -182,3 +182,118 @@ describe('interp engine agrees with this machine\'s CPU on random integer operan
     expect(bad, bad.join('\n')).to.deep.equal([]);
   });
 });
+
+// ---- SSE ---------------------------------------------------------------------------------------
+
+interface SseCase { text: string; x0: bigint[]; x1: bigint[]; rbx: bigint }
+
+/** An interesting float32 bit pattern. */
+function f32(next: () => bigint): bigint {
+  const r = next();
+  switch (Number(r % 12n)) {
+    case 0: return 0n;
+    case 1: return 0x80000000n;
+    case 2: return 0x7f800000n; // inf
+    case 3: return 0xff800000n;
+    case 4: return 0x7fc00001n; // qNaN
+    case 5: return 0x7f800005n; // sNaN
+    case 6: return (r >> 8n) & 0x7fffffn; // denormal
+    case 7: return 0x3f800000n; // 1.0
+    default: return (((r >> 8n) & 1n) << 31n) | ((100n + ((r >> 9n) % 56n)) << 23n) | ((r >> 20n) & 0x7fffffn);
+  }
+}
+
+/** An interesting float64 bit pattern. */
+function f64(next: () => bigint): bigint {
+  const r = next();
+  switch (Number(r % 12n)) {
+    case 0: return 0n;
+    case 1: return 1n << 63n;
+    case 2: return 0x7ffn << 52n;
+    case 3: return 0xfffn << 52n;
+    case 4: return (0x7ffn << 52n) | (1n << 51n) | 7n;
+    case 5: return (0x7ffn << 52n) | 9n;
+    case 6: return (r >> 12n) & 0xfffffffffffffn;
+    case 7: return 0x3ffn << 52n;
+    default: return (((r >> 8n) & 1n) << 63n) | ((990n + ((r >> 9n) % 80n)) << 52n) | ((r >> 12n) & 0xfffffffffffffn);
+  }
+}
+
+function generateSse(per: number): SseCase[] {
+  const next = rng(0x1234567887654321n);
+  const out: SseCase[] = [];
+  const add = (text: string, kind: 'int' | 'ps' | 'pd') => {
+    for (let k = 0; k < per; k++) {
+      const lanes = (): bigint[] => {
+        if (kind === 'int') return [operand(next), operand(next)];
+        if (kind === 'pd') return [f64(next), f64(next)];
+        return [f32(next) | (f32(next) << 32n), f32(next) | (f32(next) << 32n)];
+      };
+      out.push({ text, x0: lanes(), x1: lanes(), rbx: operand(next) });
+    }
+  };
+  for (const op of ['paddb', 'paddw', 'paddd', 'paddq', 'psubb', 'psubw', 'psubd', 'psubq', 'paddsb', 'paddsw', 'paddusb', 'paddusw',
+    'psubsb', 'psubsw', 'psubusb', 'psubusw', 'pminub', 'pmaxub', 'pminsw', 'pmaxsw', 'pavgb', 'pavgw', 'pcmpeqb', 'pcmpeqw', 'pcmpeqd',
+    'pcmpgtb', 'pcmpgtw', 'pcmpgtd', 'pmullw', 'pmulhw', 'pmulhuw', 'pmuludq', 'pmaddwd', 'psadbw', 'pand', 'pandn', 'por', 'pxor',
+    'packsswb', 'packuswb', 'packssdw', 'punpcklbw', 'punpcklwd', 'punpckldq', 'punpcklqdq', 'punpckhbw', 'punpckhwd', 'punpckhdq',
+    'punpckhqdq', 'unpcklps', 'unpckhps', 'unpcklpd', 'unpckhpd', 'movhlps', 'movlhps', 'movss', 'movsd', 'movq']) add(`${op} xmm0, xmm1`, 'int');
+  for (const t of ['pshufd xmm0, xmm1, 0x1b', 'pshufhw xmm0, xmm1, 0x4e', 'pshuflw xmm0, xmm1, 0xb1', 'shufps xmm0, xmm1, 0x9c', 'shufpd xmm0, xmm1, 1',
+    'psrlw xmm0, 3', 'psrld xmm0, 17', 'psrlq xmm0, 33', 'psraw xmm0, 9', 'psrad xmm0, 31', 'psllw xmm0, 15', 'pslld xmm0, 4', 'psllq xmm0, 63',
+    'pslldq xmm0, 5', 'psrldq xmm0, 7', 'pmovmskb eax, xmm1', 'pextrw eax, xmm1, 3', 'pinsrw xmm0, ebx, 5', 'movd xmm0, ebx', 'movq xmm0, rbx',
+    'movd eax, xmm1', 'movq rax, xmm1', 'movmskps eax, xmm1', 'movmskpd eax, xmm1']) add(t, 'int');
+  for (const t of ['psrlw xmm0, xmm1', 'psllq xmm0, xmm1', 'psrad xmm0, xmm1']) add(t, 'int');
+  for (const op of ['add', 'sub', 'mul', 'div', 'min', 'max', 'sqrt']) {
+    add(`${op}ps xmm0, xmm1`, 'ps'); add(`${op}ss xmm0, xmm1`, 'ps'); add(`${op}pd xmm0, xmm1`, 'pd'); add(`${op}sd xmm0, xmm1`, 'pd');
+  }
+  for (let p = 0; p < 8; p++) { add(`cmpps xmm0, xmm1, ${p}`, 'ps'); add(`cmpsd xmm0, xmm1, ${p}`, 'pd'); }
+  for (const t of ['comiss xmm0, xmm1', 'ucomiss xmm0, xmm1', 'cvttss2si eax, xmm1', 'cvtss2si rax, xmm1', 'cvtss2sd xmm0, xmm1',
+    'cvtps2pd xmm0, xmm1', 'cvtps2dq xmm0, xmm1', 'cvttps2dq xmm0, xmm1', 'cvtsi2ss xmm0, ebx', 'cvtsi2ss xmm0, rbx']) add(t, 'ps');
+  for (const t of ['comisd xmm0, xmm1', 'ucomisd xmm0, xmm1', 'cvttsd2si eax, xmm1', 'cvttsd2si rax, xmm1', 'cvtsd2si rax, xmm1',
+    'cvtsd2si eax, xmm1', 'cvtsd2ss xmm0, xmm1', 'cvtpd2ps xmm0, xmm1', 'cvttpd2dq xmm0, xmm1', 'cvtpd2dq xmm0, xmm1', 'cvtsi2sd xmm0, rbx',
+    'cvtsi2sd xmm0, ebx', 'andpd xmm0, xmm1', 'andnpd xmm0, xmm1', 'xorpd xmm0, xmm1']) add(t, 'pd');
+  add('cvtdq2ps xmm0, xmm1', 'int');
+  add('cvtdq2pd xmm0, xmm1', 'int');
+  return out;
+}
+
+function sseProgram(cases: SseCase[]): string {
+  const lines = ['.intel_syntax noprefix', '.globl _start', '.text', '_start:', '  lea rdi, [rip + buf]'];
+  const data = ['.data', '.align 16'];
+  cases.forEach((c, k) => {
+    data.push(`x0_${k}: .quad ${c.x0[0]}, ${c.x0[1]}`, `x1_${k}: .quad ${c.x1[0]}, ${c.x1[1]}`);
+    lines.push(`  movdqa xmm0, [rip + x0_${k}]`, `  movdqa xmm1, [rip + x1_${k}]`, `  mov rbx, ${c.rbx}`, '  xor eax, eax',
+      '  push 0x202', '  popf', `  ${c.text}`, '  pushf', '  pop rsi',
+      '  movdqu [rdi], xmm0', '  movdqu [rdi + 16], xmm1', '  mov [rdi + 32], rax', '  mov [rdi + 40], rsi', '  add rdi, 48');
+  });
+  lines.push('  mov eax, 1', '  mov rdx, rdi', '  lea rsi, [rip + buf]', '  sub rdx, rsi', '  mov edi, 1', '  syscall',
+    '  mov eax, 60', '  xor edi, edi', '  syscall', ...data, '.bss', '.align 16', `buf: .space ${cases.length * 48}`);
+  return lines.join('\n') + '\n';
+}
+
+describe('interp engine agrees with this machine\'s CPU on SSE/SSE2 instructions', function () {
+  this.timeout(120_000);
+  it('XMM registers, RAX and flags after every case match native execution', function () {
+    if (!native) this.skip();
+    const cases = generateSse(12);
+    const dir = mkdtempSync(join(tmpdir(), 'kemu-native-sse-'));
+    writeFileSync(join(dir, 't.s'), sseProgram(cases));
+    execFileSync('as', ['--64', '-o', join(dir, 't.o'), join(dir, 't.s')]);
+    execFileSync('ld', ['-static', '-o', join(dir, 't'), join(dir, 't.o')]);
+    const want = execFileSync(join(dir, 't'));
+    const got = runInterp(join(dir, 't'));
+    expect(got.length).to.equal(want.length);
+    const bad: string[] = [];
+    const names = ['xmm0.lo', 'xmm0.hi', 'xmm1.lo', 'xmm1.hi', 'rax', 'flags'];
+    cases.forEach((c, k) => {
+      for (let r = 0; r < 6; r++) {
+        let w = want.readBigUInt64LE(48 * k + 8 * r), g = got.readBigUInt64LE(48 * k + 8 * r);
+        if (r === 5) { w &= BigInt(ARITH); g &= BigInt(ARITH); }
+        if (w !== g && bad.length < 30) {
+          bad.push(`${c.text} with xmm0=${c.x0.map((x) => x.toString(16))} xmm1=${c.x1.map((x) => x.toString(16))} rbx=0x${c.rbx.toString(16)}: `
+            + `${names[r]} got 0x${g.toString(16)} want 0x${w.toString(16)}`);
+        }
+      }
+    });
+    expect(bad, bad.join('\n')).to.deep.equal([]);
+  });
+});
