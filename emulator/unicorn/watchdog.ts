@@ -33,9 +33,10 @@ export const W_STATE = 1;
 export const W_SEQ = 2;
 export const W_FIRED = 3;
 export const W_SLEEP = 4;
-export const W_DEADLINE_BYTE = 16; // float64
-export const W_UC_BYTE = 24; // uint64
-export const W_BYTES = 32;
+const W_WORDS = 8; // int32 words 0..7, then:
+export const W_DEADLINE_BYTE = 4 * W_WORDS; // float64
+export const W_UC_BYTE = W_DEADLINE_BYTE + 8; // uint64
+export const W_BYTES = W_UC_BYTE + 8;
 
 export const IDLE = 0;
 export const RUNNING = 1;

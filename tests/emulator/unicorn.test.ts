@@ -257,6 +257,14 @@ describe('emulator/unicorn', function () {
     expect(cpu.run({ instructions: 1e9, timeoutMs: 20 }).kind).to.equal('budget');
   });
 
+  it('stops a run on time after the watchdog has been idle long', async () => {
+    const { cpu } = setup('ebfe'); // 0: jmp 0
+    await new Promise((r) => setTimeout(r, 400)); // the watchdog goes to deep sleep after 200 ms
+    const t0 = Date.now();
+    expect(cpu.run({ instructions: 1e9, timeoutMs: 30 }).kind).to.equal('budget');
+    expect(Date.now() - t0).to.be.within(25, 500);
+  });
+
   it('lets CPUs over the same host pages see each other', () => {
     const a = setup('48ffc348c7060100000048ffc30f05'); // inc rbx / mov qword [rsi],1 / inc rbx / syscall
     const b = setup('488b0648c74608341200000f05'); // mov rax,[rsi] / mov [rsi+8],0x1234 / syscall
