@@ -101,7 +101,9 @@ export function spawnHostProgram(k: Kernel, o: SpawnOptions): SpawnResult {
   t.files.install(new HostStreamFile(k.rootSb, 2, o.stdio?.stderr));
   const utf8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
   const r = kernel_execve(k, t, toGuest(o.prog), o.argv.map(utf8), o.env.map(utf8));
-  if (r < 0) {
+  // Before the point of no return the task never ran; after it, it has a
+  // new CPU and a pending SIGSEGV, and the scheduler lets it die of that.
+  if (r < 0 && !t.cpu) {
     k.tasks.delete(t.pid);
     return { errno: -r, where: 'exec' };
   }

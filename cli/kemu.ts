@@ -16,7 +16,7 @@ import { PROFILES } from '../kernel/profile.js';
 import { shellStatus } from '../kernel/task.js';
 import { Tracer } from '../kernel/trace.js';
 import { bootKernel, spawnHostProgram } from './boot.js';
-import { attachStrace } from './strace.js';
+import { attachStrace, quote } from './strace.js';
 import { attachExecTrace } from './trace_tree.js';
 
 const USAGE = `usage: kemu run [options] PROG [ARGS...]
@@ -81,7 +81,8 @@ async function run(o: RunOptions): Promise<number> {
   const r = spawnHostProgram(k, { prog: o.prog, argv, env });
   if (o.strace) {
     const res = 'errno' in r ? `-1 ${errnoName(r.errno)} (${strerror(r.errno)})` : '0';
-    err(`${`execve("${o.prog}", [${argv.map((s) => JSON.stringify(s)).join(', ')}], /* ${env.length} vars */)`.padEnd(39)} = ${res}`);
+    const q = (s: string): string => { const b = Buffer.from(s, 'utf8'); return quote(b.subarray(0, 32), b.length > 32); };
+    err(`${`execve(${q(o.prog)}, [${argv.map(q).join(', ')}], /* ${env.length} vars */)`.padEnd(39)} = ${res}`);
   }
   if ('errno' in r) {
     err(`kemu: ${o.prog}: ${r.errno === ENOENT ? '' : 'cannot execute: '}${strerror(r.errno)} (${errnoName(r.errno)})`);

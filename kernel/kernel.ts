@@ -119,6 +119,12 @@ export class Kernel {
 
   /** One scheduling slice of `t`, then whatever its stop asks for. */
   runSlice(t: Task): void {
+    // A signal may be pending before the task ever ran (an exec that failed past its point of no return).
+    if (t.pending) {
+      this.current = t;
+      handle_pending_signals(this, t);
+      if (t.state !== 'runnable') return;
+    }
     const exit = t.cpu!.run({ instructions: this.slice, timeoutMs: 20 });
     this.current = t;
     this.handleCpuExit(t, exit);

@@ -5,6 +5,7 @@
  */
 
 import { expect } from 'chai';
+import { REPO_ROOT } from './helpers/paths.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeEachEngine } from './helpers/engines.js';
@@ -18,7 +19,7 @@ interface Case {
   stdin?: string;
 }
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const root = REPO_ROOT;
 const fixtures = path.join(root, 'fixtures');
 const cases = JSON.parse(fs.readFileSync(path.join(fixtures, 'manifest.json'), 'utf8')) as Case[];
 

@@ -4,6 +4,7 @@
  */
 
 import { bootKernel, spawnHostProgram } from '../../cli/boot.js';
+import type { Kernel } from '../../kernel/kernel.js';
 import type { Engine } from '../../emulator/engine.js';
 import { PROFILE_6_18, type KernelProfile } from '../../kernel/profile.js';
 import { shellStatus } from '../../kernel/task.js';
@@ -28,12 +29,15 @@ export interface GuestRunOptions {
   /** Comparisons against this machine's Linux use today's profile (DESIGN.md decision 5). */
   profile?: KernelProfile;
   cwd?: string;
+  /** Prepare the guest's files before the exec. */
+  setup?: (k: Kernel) => void;
 }
 
 export async function runGuest(o: GuestRunOptions): Promise<GuestRun> {
   const k = bootKernel({ engine: o.engine, profile: o.profile ?? PROFILE_6_18 });
   const kernelLog: string[] = [];
   k.log = (line) => kernelLog.push(line);
+  o.setup?.(k);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const r = spawnHostProgram(k, {
