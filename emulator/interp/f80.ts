@@ -167,9 +167,14 @@ export function packF32(u: Unpacked): number {
 const NAN_DEFAULT: Unpacked = { cls: CLS_NAN, s: 1, m: 0xc000000000000000n, e: 0 };
 
 /** NaN result of a two-operand operation (x87: the NaN with the larger significand, quieted). */
-function nanOf(a: Unpacked, b: Unpacked): Unpacked {
+export function nanOf(a: Unpacked, b: Unpacked): Unpacked {
   if (((a.cls === CLS_NAN && (a.m & (1n << 62n)) === 0n)) || (b.cls === CLS_NAN && (b.m & (1n << 62n)) === 0n)) raised |= 1;
-  if (a.cls === CLS_NAN && b.cls === CLS_NAN) return (a.m | (1n << 62n)) >= (b.m | (1n << 62n)) ? { ...a, m: a.m | (1n << 62n) } : { ...b, m: b.m | (1n << 62n) };
+  if (a.cls === CLS_NAN && b.cls === CLS_NAN) {
+    // The larger significand; equal ones: the positive (SoftFloat's propagateFloatx80NaN, as the hardware).
+    const ma = a.m | (1n << 62n), mb = b.m | (1n << 62n);
+    const pick = ma !== mb ? (ma > mb ? a : b) : a.s <= b.s ? a : b;
+    return { ...pick, m: pick.m | (1n << 62n) };
+  }
   const n = a.cls === CLS_NAN ? a : b;
   return { ...n, m: n.m | (1n << 62n) };
 }
@@ -197,6 +202,12 @@ export function add(a: Unpacked, b: Unpacked, fmt: Fmt, rc: number): Unpacked {
 }
 
 export function neg(a: Unpacked): Unpacked { return { ...a, s: a.s ^ 1 }; }
+
+/** a - b (a NaN operand keeps its sign: the subtraction is not a negation). */
+export function sub(a: Unpacked, b: Unpacked, fmt: Fmt, rc: number): Unpacked {
+  if (a.cls === CLS_NAN || b.cls === CLS_NAN) return nanOf(a, b);
+  return add(a, neg(b), fmt, rc);
+}
 
 export function mul(a: Unpacked, b: Unpacked, fmt: Fmt, rc: number): Unpacked {
   if (a.cls === CLS_NAN || b.cls === CLS_NAN) return nanOf(a, b);

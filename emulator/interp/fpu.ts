@@ -29,9 +29,16 @@ export class Fpu {
     this.sw = v & ~0x3800;
   }
 
-  /** ST(i). */
+  /**
+   * ST(i). An empty register reads as the QNaN indefinite with IE and SF set
+   * (stack underflow, masked response: SDM vol. 1 8.5.1.1).
+   */
   get(i: number): F80 {
     const p = (this.top + i) & 7;
+    if ((this.tags & (1 << p)) === 0) {
+      this.sw |= 0x41;
+      return { se: 0xffff, m: 0xc000000000000000n };
+    }
     return { se: this.se[p]!, m: this.m[p]! };
   }
 
@@ -42,8 +49,13 @@ export class Fpu {
     this.tags |= 1 << p;
   }
 
+  /** Push; into a register still in use (stack overflow) the indefinite goes instead, IE, SF and C1 set. */
   push(v: F80): void {
     this.top = (this.top - 1) & 7;
+    if ((this.tags & (1 << this.top)) !== 0) {
+      this.sw |= 0x241;
+      v = { se: 0xffff, m: 0xc000000000000000n };
+    }
     this.set(0, v);
   }
 

@@ -274,7 +274,7 @@ describe('interp engine agrees with this machine\'s CPU on SSE/SSE2 instructions
   this.timeout(120_000);
   it('XMM registers, RAX and flags after every case match native execution', function () {
     if (!native) this.skip();
-    const cases = generateSse(12);
+    const cases = generateSse(32);
     const dir = mkdtempSync(join(tmpdir(), 'kemu-native-sse-'));
     writeFileSync(join(dir, 't.s'), sseProgram(cases));
     execFileSync('as', ['--64', '-o', join(dir, 't.o'), join(dir, 't.s')]);
@@ -292,6 +292,84 @@ describe('interp engine agrees with this machine\'s CPU on SSE/SSE2 instructions
           bad.push(`${c.text} with xmm0=${c.x0.map((x) => x.toString(16))} xmm1=${c.x1.map((x) => x.toString(16))} rbx=0x${c.rbx.toString(16)}: `
             + `${names[r]} got 0x${g.toString(16)} want 0x${w.toString(16)}`);
         }
+      }
+    });
+    expect(bad, bad.join('\n')).to.deep.equal([]);
+  });
+});
+
+// ---- x87 -----------------------------------------------------------------------------------------
+
+interface X87Case { text: string; a: [bigint, number]; b: [bigint, number]; cw: number }
+
+/** An interesting 80-bit value: [significand, sign|exponent]. */
+function f80(next: () => bigint): [bigint, number] {
+  const r = next();
+  const sign = Number((r >> 7n) & 1n) << 15;
+  switch (Number(r % 10n)) {
+    case 0: return [0n, sign];
+    case 1: return [1n << 63n, sign | 0x7fff]; // inf
+    case 2: return [(3n << 62n) | 5n, sign | 0x7fff]; // qNaN
+    case 3: return [1n << 63n, sign | 0x3fff]; // 1.0
+    case 4: return [(next() >> 1n) | 0n, sign]; // denormal
+    case 5: return [(1n << 63n) | (next() >> 1n), sign | (0x3fff + Number((r >> 8n) % 70n))]; // integers-ish
+    default: return [(1n << 63n) | (next() >> 1n), sign | (0x3ff0 + Number((r >> 8n) % 32n))];
+  }
+}
+
+function generateX87(per: number): X87Case[] {
+  const next = rng(0x51ed2701abcdef99n);
+  const out: X87Case[] = [];
+  const cws = [0x37f, 0x77f, 0xb7f, 0xf7f, 0x27f, 0x07f];
+  for (const text of ['fadd st(0), st(1)', 'fsub st(0), st(1)', 'fsubr st(0), st(1)', 'fmul st(0), st(1)', 'fdiv st(0), st(1)',
+    'fdivr st(0), st(1)', 'faddp st(1), st(0)', 'fsqrt', 'fprem', 'fprem1', 'frndint', 'fchs', 'fabs', 'fxch st(1)', 'fcomi st(0), st(1)',
+    'fucomi st(0), st(1)', 'fcom st(1)', 'fucom st(1)', 'ftst', 'fxam', 'fscale', 'fxtract', 'fld1', 'fldpi', 'fldl2e', 'fldln2', 'fldz',
+    'fst qword ptr [rbx]\n  fld qword ptr [rbx]', 'fst dword ptr [rbx]\n  fld dword ptr [rbx]', 'fistp qword ptr [rbx]\n  fild qword ptr [rbx]',
+    'fisttp qword ptr [rbx]\n  fild qword ptr [rbx]', 'fist dword ptr [rbx]\n  fild dword ptr [rbx]', 'fistp word ptr [rbx]\n  fild word ptr [rbx]']) {
+    for (let k = 0; k < per; k++) out.push({ text, a: f80(next), b: f80(next), cw: cws[Number(next() % BigInt(cws.length))]! });
+  }
+  return out;
+}
+
+function x87Program(cases: X87Case[]): string {
+  const lines = ['.intel_syntax noprefix', '.globl _start', '.text', '_start:', '  lea rdi, [rip + buf]', '  lea rbx, [rip + scratch]'];
+  const data = ['.data', '.align 16', 'scratch: .quad 0, 0'];
+  cases.forEach((c, k) => {
+    data.push(`a_${k}: .quad ${c.a[0]}`, `  .short ${c.a[1]}, 0, 0, 0`, `b_${k}: .quad ${c.b[0]}`, `  .short ${c.b[1]}, 0, 0, 0`, `cw_${k}: .short ${c.cw}`);
+    lines.push('  fninit', `  fldcw [rip + cw_${k}]`, `  fld tbyte ptr [rip + b_${k}]`, `  fld tbyte ptr [rip + a_${k}]`, '  push 0x202', '  popf',
+      `  ${c.text}`, '  pushf', '  pop rsi', '  fnstsw ax', '  fstp tbyte ptr [rdi]', '  fstp tbyte ptr [rdi + 16]',
+      '  mov [rdi + 32], rax', '  mov [rdi + 40], rsi', '  add rdi, 48');
+  });
+  lines.push('  mov eax, 1', '  mov rdx, rdi', '  lea rsi, [rip + buf]', '  sub rdx, rsi', '  mov edi, 1', '  syscall',
+    '  mov eax, 60', '  xor edi, edi', '  syscall', ...data, '.bss', '.align 16', `buf: .space ${cases.length * 48}`);
+  return lines.join('\n') + '\n';
+}
+
+describe('interp engine agrees with this machine\'s CPU on x87 instructions', function () {
+  this.timeout(120_000);
+  it('ST0, ST1, condition codes, TOP and EFLAGS after every case match native execution', function () {
+    if (!native) this.skip();
+    const cases = generateX87(64);
+    const dir = mkdtempSync(join(tmpdir(), 'kemu-native-x87-'));
+    writeFileSync(join(dir, 't.s'), x87Program(cases));
+    execFileSync('as', ['--64', '-o', join(dir, 't.o'), join(dir, 't.s')]);
+    execFileSync('ld', ['-static', '-o', join(dir, 't'), join(dir, 't.o')]);
+    const want = execFileSync(join(dir, 't'));
+    const got = runInterp(join(dir, 't'));
+    expect(got.length).to.equal(want.length);
+    const bad: string[] = [];
+    const hex = (b: Buffer, o: number) => b.subarray(o, o + 10).reverse().toString('hex');
+    cases.forEach((c, k) => {
+      const o = 48 * k;
+      const diffs: string[] = [];
+      if (hex(want, o) !== hex(got, o)) diffs.push(`st0 got ${hex(got, o)} want ${hex(want, o)}`);
+      if (hex(want, o + 16) !== hex(got, o + 16)) diffs.push(`st1 got ${hex(got, o + 16)} want ${hex(want, o + 16)}`);
+      const sw = (b: Buffer) => b.readUInt16LE(o + 32) & 0x7d00; // C3 TOP C2 C0 (C1 and exception flags not emulated exactly)
+      if (sw(want) !== sw(got)) diffs.push(`fsw got 0x${sw(got).toString(16)} want 0x${sw(want).toString(16)}`);
+      const fl = (b: Buffer) => b.readUInt32LE(o + 40) & ARITH;
+      if (fl(want) !== fl(got)) diffs.push(`flags got 0x${fl(got).toString(16)} want 0x${fl(want).toString(16)}`);
+      if (diffs.length && bad.length < 30) {
+        bad.push(`${c.text.replace('\n ', ';')} a=${c.a[1].toString(16)}:${c.a[0].toString(16)} b=${c.b[1].toString(16)}:${c.b[0].toString(16)} cw=${c.cw.toString(16)}: ${diffs.join(', ')}`);
       }
     });
     expect(bad, bad.join('\n')).to.deep.equal([]);

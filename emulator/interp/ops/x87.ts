@@ -91,8 +91,8 @@ function arith(f: Fpu, op: number, a: Unpacked, b: Unpacked): Unpacked {
   switch (op) {
     case 0: return F.add(a, b, fmt, r);
     case 1: return F.mul(a, b, fmt, r);
-    case 4: return F.add(a, F.neg(b), fmt, r);
-    case 5: return F.add(b, F.neg(a), fmt, r);
+    case 4: return F.sub(a, b, fmt, r);
+    case 5: return F.sub(b, a, fmt, r);
     case 6: return F.div(a, b, fmt, r);
     default: return F.div(b, a, fmt, r);
   }
@@ -137,14 +137,18 @@ function regArith(c: InterpCpu, i: Insn, toSti: boolean, pop: boolean): void {
   if (pop) f.pop();
 }
 
-const CONSTS: Record<number, [number, bigint]> = {
-  0xe8: [0x3fff, 0x8000000000000000n], // fld1
-  0xe9: [0x4000, 0xd49a784bcd1b8afen], // fldl2t
-  0xea: [0x3fff, 0xb8aa3b295c17f0bcn], // fldl2e
-  0xeb: [0x4000, 0xc90fdaa22168c235n], // fldpi
-  0xec: [0x3ffd, 0x9a209a84fbcff799n], // fldlg2
-  0xed: [0x3ffe, 0xb17217f7d1cf79acn], // fldln2
-  0xee: [0, 0n], // fldz
+/**
+ * fld1, fldl2t, fldl2e, fldpi, fldlg2, fldln2, fldz: [unbiased exponent,
+ * 73 leading bits]. The irrational ones are rounded by RC like any result
+ * (a sticky bit stands for the infinite tail), as the hardware does.
+ */
+const CONSTS: Record<number, [number, bigint, boolean]> = {
+  0xe8: [0, 1n << 72n, true],
+  0xe9: [1, 0x1a934f0979a3715fc92n, false],
+  0xea: [0, 0x171547652b82fe1777dn, false],
+  0xeb: [1, 0x1921fb54442d1846989n, false],
+  0xec: [-2, 0x134413509f79fef311fn, false],
+  0xed: [-1, 0x162e42fefa39ef35793n, false],
 };
 
 function fromDouble(x: number): Unpacked { return F.fromNumber(x); }
@@ -154,17 +158,25 @@ function remainder(f: Fpu, nearest: boolean): void {
   const a = st(f, 0), b = st(f, 1);
   f.sw &= ~(C0 | C1 | C2 | C3);
   if (a.cls !== F.CLS_NUM || b.cls !== F.CLS_NUM) {
-    if (a.cls === F.CLS_INF || b.cls === F.CLS_ZERO || a.cls === F.CLS_NAN || b.cls === F.CLS_NAN) put(f, 0, a.cls === F.CLS_NAN ? a : b.cls === F.CLS_NAN ? b : { cls: F.CLS_NAN, s: 1, m: 0xc000000000000000n, e: 0 });
+    if (a.cls === F.CLS_NAN || b.cls === F.CLS_NAN) put(f, 0, F.nanOf(a, b));
+    else if (a.cls === F.CLS_INF || b.cls === F.CLS_ZERO) { f.sw |= 1; put(f, 0, F.unpackF80(F.F80_INDEFINITE)); }
     return;
   }
   const e = Math.min(a.e, b.e);
-  const A = a.m << BigInt(a.e - e), B = b.m << BigInt(b.e - e);
+  const A = a.m << BigInt(a.e - e);
+  let B = b.m << BigInt(b.e - e);
+  // Exponent difference of 64 or more: a partial remainder, reducing it by
+  // 32 to 63 (the choice of Intel's hardware and Bochs: N = (D & 31) | 32), C2 set.
+  const d = (a.e + F.bitLength(a.m)) - (b.e + F.bitLength(b.m));
+  const partial = d >= 64;
+  if (partial) B <<= BigInt(d - ((d & 31) | 32));
   let q = A / B, r = A - q * B;
-  if (nearest && (2n * r > B || (2n * r === B && (q & 1n) === 1n))) { q++; r -= B; }
+  if (!partial && nearest && (2n * r > B || (2n * r === B && (q & 1n) === 1n))) { q++; r -= B; }
   const neg = r < 0n;
   const res = r === 0n ? { cls: F.CLS_ZERO, s: a.s, m: 0n, e: 0 } : F.round(a.s ^ (neg ? 1 : 0), neg ? -r : r, e, F.FMT_F80, F.RC_NEAREST);
   put(f, 0, res);
-  f.sw |= (q & 4n ? C0 : 0) | (q & 2n ? C3 : 0) | (q & 1n ? C1 : 0);
+  if (partial) f.sw |= C2;
+  else f.sw |= (q & 4n ? C0 : 0) | (q & 2n ? C3 : 0) | (q & 1n ? C1 : 0);
 }
 
 /** fxam: class of ST0 in C3 C2 C0, sign in C1. */
@@ -204,23 +216,44 @@ function d9reg(c: InterpCpu, i: Insn): void {
       flagsOut(f);
       return;
     }
-    case 0xfd: { // fscale: ST0 * 2^trunc(ST1)
+    case 0xfd: { // fscale: ST0 * 2^trunc(ST1), exact up to the extended range (no precision control)
       const u = st(f, 0), s1 = st(f, 1);
-      if (u.cls !== F.CLS_NUM || s1.cls !== F.CLS_NUM) return;
+      if (u.cls === F.CLS_NAN || s1.cls === F.CLS_NAN) { put(f, 0, u.cls === F.CLS_NAN ? u : s1); return; }
+      if (s1.cls === F.CLS_INF) {
+        const bad = (u.cls === F.CLS_ZERO && !s1.s) || (u.cls === F.CLS_INF && s1.s);
+        if (bad) { f.sw |= 1; put(f, 0, F.unpackF80(F.F80_INDEFINITE)); return; }
+        if (u.cls === F.CLS_NUM) put(f, 0, { cls: s1.s ? F.CLS_ZERO : F.CLS_INF, s: u.s, m: 0n, e: 0 });
+        return;
+      }
+      if (u.cls !== F.CLS_NUM || s1.cls === F.CLS_ZERO) return;
       const n = Number(F.roundToInt(s1, F.RC_ZERO));
-      put(f, 0, F.round(u.s, u.m, u.e + Math.max(-70000, Math.min(70000, n)), fmt, r));
+      F.clearRaised();
+      put(f, 0, F.round(u.s, u.m, u.e + Math.max(-70000, Math.min(70000, n)), F.FMT_F80, r));
+      flagsOut(f);
       return;
     }
     case 0xf4: { // fxtract: ST0 -> exponent, then significand pushed
       const u = st(f, 0);
-      if (u.cls !== F.CLS_NUM) return;
-      const top = u.e + F.bitLength(u.m) - 1;
-      put(f, 0, fromDouble(top));
-      pushU(f, { cls: F.CLS_NUM, s: u.s, m: u.m, e: -(F.bitLength(u.m) - 1) });
+      if (u.cls === F.CLS_NUM) {
+        put(f, 0, fromDouble(u.e + F.bitLength(u.m) - 1));
+        pushU(f, { cls: F.CLS_NUM, s: u.s, m: u.m, e: -(F.bitLength(u.m) - 1) });
+      } else if (u.cls === F.CLS_ZERO) { // exponent -inf (divide-by-zero), significand the zero
+        f.sw |= 4;
+        put(f, 0, { cls: F.CLS_INF, s: 1, m: 0n, e: 0 });
+        pushU(f, u);
+      } else {
+        put(f, 0, u.cls === F.CLS_INF ? { ...u, s: 0 } : u);
+        pushU(f, u);
+      }
       return;
     }
   }
-  if (CONSTS[b]) { const [se, m] = CONSTS[b]!; f.push({ se, m }); return; }
+  if (b === 0xee) { f.push({ se: 0, m: 0n }); return; } // fldz
+  if (CONSTS[b]) {
+    const [e, m, exact] = CONSTS[b]!;
+    pushU(f, exact ? F.round(0, m, e - 72, F.FMT_F80, r) : F.round(0, (m << 1n) | 1n, e - 73, F.FMT_F80, r));
+    return;
+  }
   // Transcendentals: approximated in float64 (see the header).
   const x = F.toNumber(st(f, 0)), y = F.toNumber(st(f, 1));
   switch (b) {
