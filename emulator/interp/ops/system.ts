@@ -5,9 +5,10 @@
  *
  * CPUID describes exactly what this interpreter implements (DESIGN.md: report
  * a coherent model, glibc picks its routines by it): a family 6 "GenuineIntel"
- * CPU with x87, TSC, CX8, CMOV, MMX (required of every x86-64 CPU; see the
- * README for what of MMX runs), FXSR, SSE, SSE2, CX16, POPCNT, SYSCALL, NX,
- * LM and LAHF in long mode; no SSE3+, no AVX, no XSAVE/OSXSAVE, no BMI.
+ * CPU with x87, TSC, CX8, CMOV, FXSR, SSE, SSE2, CX16, POPCNT, SYSCALL, NX,
+ * LM and LAHF in long mode; no MMX (not implemented, though every real
+ * x86-64 CPU has it: compilers do not emit it for x86-64 and glibc and musl
+ * run without it), no SSE3+, no AVX, no XSAVE/OSXSAVE, no BMI.
  */
 
 import { getFlags, setArith } from '../flags.js';
@@ -73,7 +74,7 @@ const BRAND = 'kemu x86-64 TypeScript interpreter'.padEnd(48, '\0');
 
 // Leaf 1 feature bits.
 const EDX1 = (1 << 0) /* FPU */ | (1 << 4) /* TSC */ | (1 << 8) /* CX8 */ | (1 << 15) /* CMOV */
-  | (1 << 23) /* MMX */ | (1 << 24) /* FXSR */ | (1 << 25) /* SSE */ | (1 << 26) /* SSE2 */;
+  | (1 << 24) /* FXSR */ | (1 << 25) /* SSE */ | (1 << 26) /* SSE2 */;
 const ECX1 = (1 << 13) /* CX16 */ | (1 << 23) /* POPCNT */;
 
 /** One cache level for leaf 4: type (1 data, 2 instruction, 3 unified), level, ways, sets, 64-byte lines. */
