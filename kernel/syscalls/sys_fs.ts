@@ -21,7 +21,8 @@ import { TmpfsFile } from '../fs/tmpfs.js';
 import type { Kernel } from '../kernel.js';
 import { copy_to_user, strncpy_from_user } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
-import { int, ptr, ulong, type SyscallArgs, type SyscallResult } from './types.js';
+import { int, ptr, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { __NR_access, __NR_chdir, __NR_close, __NR_faccessat, __NR_faccessat2, __NR_fstat, __NR_getcwd, __NR_lstat, __NR_newfstatat, __NR_open, __NR_openat, __NR_readlink, __NR_readlinkat, __NR_stat } from '../../abi/syscalls.js';
 
 /** Linux fs/namei.c getname_flags: the path string, or -errno (EFAULT, ENAMETOOLONG, ENOENT for ""). */
 export function getname(t: Task, addr: number, allowEmpty = false): string | number {
@@ -205,3 +206,21 @@ export function sys_chdir(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   t.fs.pwd = d;
   return 0;
 }
+
+/** This family's rows of the syscall table (see table.ts). */
+export const FS_SYSCALLS: readonly SyscallRow[] = [
+  { nr: __NR_open, handler: sys_open, support: 'partial', note: 'tmpfs files', args: ['str', 'hex', 'hex'] },
+  { nr: __NR_close, handler: sys_close, support: 'full', args: ['fd'] },
+  { nr: __NR_stat, handler: sys_stat, support: 'full', args: ['str', 'ptr'] },
+  { nr: __NR_fstat, handler: sys_fstat, support: 'full', args: ['fd', 'ptr'] },
+  { nr: __NR_lstat, handler: sys_lstat, support: 'full', args: ['str', 'ptr'] },
+  { nr: __NR_access, handler: sys_access, support: 'full', args: ['str', 'int'] },
+  { nr: __NR_readlink, handler: sys_readlink, support: 'full', args: ['str', 'obuf', 'uint'] },
+  { nr: __NR_getcwd, handler: sys_getcwd, support: 'full', args: ['ptr', 'uint'] },
+  { nr: __NR_chdir, handler: sys_chdir, support: 'full', args: ['str'] },
+  { nr: __NR_openat, handler: sys_openat, support: 'partial', note: 'tmpfs files', args: ['atfd', 'str', 'hex', 'hex'] },
+  { nr: __NR_newfstatat, handler: sys_newfstatat, support: 'full', args: ['atfd', 'str', 'ptr', 'hex'] },
+  { nr: __NR_readlinkat, handler: sys_readlinkat, support: 'full', args: ['atfd', 'str', 'obuf', 'uint'] },
+  { nr: __NR_faccessat, handler: sys_faccessat, support: 'full', args: ['atfd', 'str', 'int'] },
+  { nr: __NR_faccessat2, handler: sys_faccessat2, support: 'full', args: ['atfd', 'str', 'int', 'hex'] },
+];

@@ -17,7 +17,8 @@ import { MMAP_MIN_ADDR, type MmStruct, pageAlignUp, TASK_SIZE } from '../mm/mm_s
 import { VM_GROWSDOWN, VM_SHARED, type VmArea } from '../mm/vma.js';
 import type { Task } from '../task.js';
 import { fdget } from './sys_rw.js';
-import { int, ptr, ulong, type SyscallArgs, type SyscallResult } from './types.js';
+import { int, ptr, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { __NR_brk, __NR_madvise, __NR_mmap, __NR_mprotect, __NR_mremap, __NR_munmap } from '../../abi/syscalls.js';
 
 const PROT_MASK = PROT_READ | PROT_WRITE | PROT_EXEC;
 
@@ -201,3 +202,13 @@ function growInPlace(mm: MmStruct, vma: VmArea, start: number, len: number): voi
   vma.vm_file?.pread(host, pgoff * PAGE_SIZE);
   mm.mapFixed({ start, len, prot: vma.prot, vm_flags: vma.vm_flags, vm_file: vma.vm_file, vm_pgoff: pgoff, name: vma.name }, host);
 }
+
+/** This family's rows of the syscall table (see table.ts). */
+export const MM_SYSCALLS: readonly SyscallRow[] = [
+  { nr: __NR_mmap, handler: sys_mmap, support: 'partial', note: 'MAP_SHARED writable file mappings: ENODEV', args: ['ptr', 'uint', 'hex', 'hex', 'fd', 'hex'], ret: 'hex' },
+  { nr: __NR_mprotect, handler: sys_mprotect, support: 'full', args: ['ptr', 'uint', 'hex'] },
+  { nr: __NR_munmap, handler: sys_munmap, support: 'full', args: ['ptr', 'uint'] },
+  { nr: __NR_brk, handler: sys_brk, support: 'full', args: ['ptr'], ret: 'hex' },
+  { nr: __NR_mremap, handler: sys_mremap, support: 'partial', note: 'MREMAP_FIXED and MREMAP_DONTUNMAP: EINVAL', args: ['ptr', 'uint', 'uint', 'hex', 'ptr'], ret: 'hex' },
+  { nr: __NR_madvise, handler: sys_madvise, support: 'partial', note: 'MADV_DONTNEED zeroes; other advice accepted', args: ['ptr', 'uint', 'int'] },
+];

@@ -13,7 +13,8 @@ import type { Kernel } from '../kernel.js';
 import { TASK_SIZE } from '../mm/mm_struct.js';
 import { copy_from_user, copy_to_user, put_user_u32, put_user_u64 } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
-import { int, NO_RETURN, ptr, type SyscallArgs, type SyscallResult } from './types.js';
+import { int, NO_RETURN, ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { __NR_arch_prctl, __NR_exit, __NR_exit_group, __NR_getegid, __NR_geteuid, __NR_getgid, __NR_getpid, __NR_getppid, __NR_gettid, __NR_getuid, __NR_prlimit64, __NR_rseq, __NR_sched_yield, __NR_set_robust_list, __NR_set_tid_address, __NR_uname } from '../../abi/syscalls.js';
 
 export function sys_exit(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   do_exit(k, t, { code: int(a[0]) & 0xff, signal: 0, core: false });
@@ -137,3 +138,23 @@ export function sys_uname(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   fields.forEach((s, i) => out.set(Buffer.from(s, 'latin1').subarray(0, 64), i * 65));
   return copy_to_user(t.mm!, ptr(a[0]), out) ? 0 : -EFAULT;
 }
+
+/** This family's rows of the syscall table (see table.ts). */
+export const PROCESS_SYSCALLS: readonly SyscallRow[] = [
+  { nr: __NR_sched_yield, handler: sys_sched_yield, support: 'full', args: [] },
+  { nr: __NR_getpid, handler: sys_getpid, support: 'full', args: [] },
+  { nr: __NR_exit, handler: sys_exit, support: 'full', args: ['int'] },
+  { nr: __NR_uname, handler: sys_uname, support: 'full', args: ['ptr'] },
+  { nr: __NR_getuid, handler: sys_getuid, support: 'full', args: [] },
+  { nr: __NR_getgid, handler: sys_getgid, support: 'full', args: [] },
+  { nr: __NR_geteuid, handler: sys_geteuid, support: 'full', args: [] },
+  { nr: __NR_getegid, handler: sys_getegid, support: 'full', args: [] },
+  { nr: __NR_getppid, handler: sys_getppid, support: 'full', args: [] },
+  { nr: __NR_arch_prctl, handler: sys_arch_prctl, support: 'partial', note: 'FS/GS base', args: ['hex', 'ptr'] },
+  { nr: __NR_gettid, handler: sys_gettid, support: 'full', args: [] },
+  { nr: __NR_set_tid_address, handler: sys_set_tid_address, support: 'full', args: ['ptr'] },
+  { nr: __NR_exit_group, handler: sys_exit_group, support: 'full', args: ['int'] },
+  { nr: __NR_set_robust_list, handler: sys_set_robust_list, support: 'full', args: ['ptr', 'uint'] },
+  { nr: __NR_prlimit64, handler: sys_prlimit64, support: 'partial', note: 'RLIMIT_STACK and RLIMIT_NOFILE are enforced; others report RLIM_INFINITY', args: ['int', 'int', 'ptr', 'ptr'] },
+  { nr: __NR_rseq, handler: sys_rseq, support: 'full', args: ['ptr', 'uint', 'hex', 'hex'] },
+];

@@ -9,7 +9,8 @@ import type { Kernel } from '../kernel.js';
 import type { MmStruct } from '../mm/mm_struct.js';
 import { copy_from_user, copy_to_user, user_range_writable } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
-import { int, long, ptr, ulong, type SyscallArgs, type SyscallResult } from './types.js';
+import { int, long, ptr, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { __NR_ioctl, __NR_lseek, __NR_pread64, __NR_pwrite64, __NR_read, __NR_readv, __NR_write, __NR_writev } from '../../abi/syscalls.js';
 
 /** Linux include/linux/fs.h MAX_RW_COUNT: one read or write moves at most INT_MAX & PAGE_MASK bytes. */
 const MAX_RW_COUNT = 0x7ffff000;
@@ -143,3 +144,15 @@ export function sys_ioctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   };
   return f.ioctl(int(a[1]) >>> 0, ptr(a[2]), io);
 }
+
+/** This family's rows of the syscall table (see table.ts). */
+export const RW_SYSCALLS: readonly SyscallRow[] = [
+  { nr: __NR_read, handler: sys_read, support: 'full', args: ['fd', 'obuf', 'uint'] },
+  { nr: __NR_write, handler: sys_write, support: 'full', args: ['fd', 'buf', 'uint'] },
+  { nr: __NR_lseek, handler: sys_lseek, support: 'full', args: ['fd', 'int', 'int'] },
+  { nr: __NR_ioctl, handler: sys_ioctl, support: 'partial', note: 'terminal requests on host ttys', args: ['fd', 'hex', 'ptr'] },
+  { nr: __NR_pread64, handler: sys_pread64, support: 'full', args: ['fd', 'obuf', 'uint', 'int'] },
+  { nr: __NR_pwrite64, handler: sys_pwrite64, support: 'full', args: ['fd', 'buf', 'uint', 'int'] },
+  { nr: __NR_readv, handler: sys_readv, support: 'full', args: ['fd', 'ptr', 'int'] },
+  { nr: __NR_writev, handler: sys_writev, support: 'full', args: ['fd', 'ptr', 'int'] },
+];

@@ -12,7 +12,8 @@ import { copy_from_user, copy_to_user } from '../mm/uaccess.js';
 import { _NSIG, UNBLOCKABLE } from '../signal.js';
 import { send_signal } from '../signal_deliver.js';
 import type { Task } from '../task.js';
-import { int, ptr, type SyscallArgs, type SyscallResult } from './types.js';
+import { int, ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { __NR_kill, __NR_rt_sigaction, __NR_rt_sigprocmask, __NR_tgkill, __NR_tkill } from '../../abi/syscalls.js';
 
 /** Linux: the kernel's sigset_t on x86-64 is 8 bytes; any other sigsetsize is EINVAL. */
 const SIGSET_SIZE = 8n;
@@ -109,3 +110,12 @@ export function sys_tkill(k: Kernel, _t: Task, a: SyscallArgs): SyscallResult {
   if (sig) send_signal(x, sig);
   return 0;
 }
+
+/** This family's rows of the syscall table (see table.ts). */
+export const SIGNAL_SYSCALLS: readonly SyscallRow[] = [
+  { nr: __NR_rt_sigaction, handler: sys_rt_sigaction, support: 'partial', note: 'handlers are recorded; running them arrives with signal frames', args: ['int', 'ptr', 'ptr', 'uint'] },
+  { nr: __NR_rt_sigprocmask, handler: sys_rt_sigprocmask, support: 'full', args: ['int', 'ptr', 'ptr', 'uint'] },
+  { nr: __NR_kill, handler: sys_kill, support: 'full', args: ['int', 'int'] },
+  { nr: __NR_tkill, handler: sys_tkill, support: 'full', args: ['int', 'int'] },
+  { nr: __NR_tgkill, handler: sys_tgkill, support: 'full', args: ['int', 'int', 'int'] },
+];

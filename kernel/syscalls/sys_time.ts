@@ -12,7 +12,8 @@ import { CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARSE, CLOCK_MONOTONI
 import type { Kernel } from '../kernel.js';
 import { copy_to_user, user_range_writable } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
-import { int, ptr, ulong, type SyscallArgs, type SyscallResult } from './types.js';
+import { int, ptr, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { __NR_clock_getres, __NR_clock_gettime, __NR_getrandom, __NR_gettimeofday, __NR_time } from '../../abi/syscalls.js';
 
 const NS = 1_000_000_000n;
 const bootHr = process.hrtime.bigint();
@@ -92,3 +93,12 @@ export function sys_getrandom(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   randomFillSync(bytes);
   return copy_to_user(t.mm!, buf, bytes) ? len : -EFAULT;
 }
+
+/** This family's rows of the syscall table (see table.ts). */
+export const TIME_SYSCALLS: readonly SyscallRow[] = [
+  { nr: __NR_gettimeofday, handler: sys_gettimeofday, support: 'full', args: ['ptr', 'ptr'] },
+  { nr: __NR_time, handler: sys_time, support: 'full', args: ['ptr'] },
+  { nr: __NR_clock_gettime, handler: sys_clock_gettime, support: 'full', args: ['int', 'ptr'] },
+  { nr: __NR_clock_getres, handler: sys_clock_getres, support: 'full', args: ['int', 'ptr'] },
+  { nr: __NR_getrandom, handler: sys_getrandom, support: 'full', args: ['ptr', 'uint', 'hex'] },
+];

@@ -50,6 +50,9 @@ export interface SyscallEntry {
   readonly ret?: 'int' | 'hex';
 }
 
+/** A table row as a family file writes it: the name comes from abi/syscalls. */
+export type SyscallRow = Omit<SyscallEntry, 'name'>;
+
 /** Unsigned 64-bit argument as a safe JS number, or -1 when it cannot be a user address. */
 export function ptr(x: bigint): number {
   return x < 0x8000_0000_0000n ? Number(x) : -1;
