@@ -72,6 +72,8 @@ export class InterpCpu implements Cpu {
   private readonly code = new Map<number, (Insn | undefined)[]>();
   private lastPn = -1;
   private lastPage: (Insn | undefined)[] | undefined;
+  /** Address of the first byte of lastPage (so the hot path needs no division). */
+  private lastBase = -1;
 
   constructor() {
     this.mem.onCodeWrite = (pn) => this.dropCode(pn);
@@ -113,12 +115,18 @@ export class InterpCpu implements Cpu {
 
   /** The decoded instruction at `a`, from the cache or freshly decoded. */
   private fetch(a: number): Insn {
+    const off = a - this.lastBase;
+    if (off >= 0 && off < PAGE_SIZE && this.lastPage !== undefined) {
+      const i = this.lastPage[off];
+      if (i !== undefined) return i;
+    }
     const pn = Math.floor(a / PAGE_SIZE);
     let page = this.lastPage;
     if (pn !== this.lastPn) {
       page = this.code.get(pn);
       this.lastPn = pn;
       this.lastPage = page;
+      this.lastBase = pn * PAGE_SIZE;
     }
     if (page !== undefined) {
       const i = page[a & 0xfff];
@@ -134,6 +142,7 @@ export class InterpCpu implements Cpu {
         this.mem.markCode(pn);
         this.lastPn = pn;
         this.lastPage = page;
+        this.lastBase = pn * PAGE_SIZE;
       }
       page[a & 0xfff] = i;
     }
@@ -148,6 +157,7 @@ export class InterpCpu implements Cpu {
     if (pn === this.lastPn) {
       this.lastPn = -1;
       this.lastPage = undefined;
+      this.lastBase = -1;
     }
   }
 
@@ -256,5 +266,6 @@ export class InterpCpu implements Cpu {
     this.mem.pages.clear();
     this.lastPn = -1;
     this.lastPage = undefined;
+    this.lastBase = -1;
   }
 }

@@ -129,8 +129,52 @@ export function getCF(c: InterpCpu): number {
   return getFlags(c) & FLAG_CF;
 }
 
+/** Signed value of a size-byte operand held as (lo, hi), compared as a pair: returns a < b. */
+function slt(alo: number, ahi: number, blo: number, bhi: number, size: number): boolean {
+  switch (size) {
+    case 1: return ((alo << 24) >> 24) < ((blo << 24) >> 24);
+    case 2: return ((alo << 16) >> 16) < ((blo << 16) >> 16);
+    case 4: return (alo | 0) < (blo | 0);
+    default: return ahi !== bhi ? (ahi | 0) < (bhi | 0) : alo < blo;
+  }
+}
+
+/**
+ * The common case of a condition after cmp/sub or test/and/or/xor, read
+ * straight from the operands without materialising RFLAGS; -1 when the
+ * pending operation or the condition is not one of those.
+ */
+function fastCond(c: InterpCpu, cc: number): number {
+  const op = c.fOp;
+  let r: boolean;
+  if (op === F_SUB) {
+    const dl = c.fDstLo, dh = c.fDstHi, sl = c.fSrcLo, sh = c.fSrcHi;
+    switch (cc >> 1) {
+      case 1: r = ult(dl, dh, sl, sh); break; // B
+      case 2: r = dl === sl && dh === sh; break; // E
+      case 3: r = !ult(sl, sh, dl, dh); break; // BE: dst <= src
+      case 4: r = signOf(c.fResLo, c.fResHi, c.fSize) !== 0; break; // S
+      case 6: r = slt(dl, dh, sl, sh, c.fSize); break; // L
+      case 7: r = (dl === sl && dh === sh) || slt(dl, dh, sl, sh, c.fSize); break; // LE
+      default: return -1;
+    }
+  } else if (op === F_LOGIC) {
+    const z = (c.fResLo | c.fResHi) === 0, s = signOf(c.fResLo, c.fResHi, c.fSize) !== 0;
+    switch (cc >> 1) {
+      case 0: case 1: r = false; break; // O, B: OF = CF = 0
+      case 2: case 3: r = z; break; // E, BE
+      case 4: case 6: r = s; break; // S, L (OF = 0)
+      case 7: r = z || s; break; // LE
+      default: return -1;
+    }
+  } else return -1;
+  return ((cc & 1) !== 0 ? !r : r) ? 1 : 0;
+}
+
 /** Evaluate condition code `cc` (the low nibble of jcc/setcc/cmovcc). */
 export function cond(c: InterpCpu, cc: number): boolean {
+  const fast = fastCond(c, cc);
+  if (fast >= 0) return fast === 1;
   const f = getFlags(c);
   let r: boolean;
   switch (cc >> 1) {

@@ -228,6 +228,7 @@ function runElf(path: string, argv: string[] = ['prog'], envp: string[] = [], st
       if (!syscall(g)) return g;
       continue;
     }
+    if (exit.kind === 'budget') continue;
     if (SIGNAL_OF[exit.kind] !== undefined) {
       g.signal = SIGNAL_OF[exit.kind]!;
       g.stop = `${exit.kind} at rip 0x${cpu.getReg(RIP).toString(16)}` + ('addr' in exit ? ` addr 0x${exit.addr.toString(16)}` : '');

@@ -98,6 +98,9 @@ function generate(perForm: number): Case[] {
       add(`movzx ${A}, ${REGS[1]![1]}`, ARITH);
     }
     add(`xchg ${A}, ${B}`, ARITH);
+    for (const cc of ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g']) {
+      for (const op of ['cmp', 'test', 'add']) add(`${op} ${A}, ${B}\n  set${cc} cl`, op === 'test' ? ARITH & ~AF : ARITH);
+    }
     add(`sete ${REGS[1]![0]}`, ARITH);
   }
   add('bswap rax', ARITH);

@@ -188,10 +188,21 @@ export const opGrp4Eb: Handler = (c, i) => {
 /** Truncating signed multiply at `s` bytes for imul Gv,Ev[,I]; sets CF/OF on overflow. */
 function imulTrunc(c: InterpCpu, i: Insn, s: number, a: number, ah: number, b: number, bh: number): void {
   if (s === 8) {
-    imul64(a, ah, b, bh);
-    const ext = (w[1]! >>> 31) ? 0xffffffff : 0;
-    writeG(c, i, 8, w[0]!, w[1]!);
-    mulFlags(c, w[2] !== ext || w[3] !== ext, w[0]!, w[1]!, 8);
+    // The low 64 bits need only three partial products; the overflow test
+    // needs the high half only when the product's size is close to 2^63.
+    mul32(a, b);
+    const lo = pLo, hi = (pHi + Math.imul(a, bh) + Math.imul(ah, b)) >>> 0;
+    const approx = Math.abs(((ah | 0) * TWO32 + a) * ((bh | 0) * TWO32 + b));
+    let overflow: boolean;
+    if (approx < 2 ** 62) overflow = false;
+    else if (approx > 2 ** 65) overflow = true;
+    else {
+      imul64(a, ah, b, bh);
+      const ext = (w[1]! >>> 31) ? 0xffffffff : 0;
+      overflow = w[2] !== ext || w[3] !== ext;
+    }
+    writeG(c, i, 8, lo, hi);
+    mulFlags(c, overflow, lo, hi, 8);
     return;
   }
   if (s === 4) {
