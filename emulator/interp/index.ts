@@ -5,12 +5,14 @@
 
 import type { Engine } from '../engine.js';
 import { InterpCpu } from './cpu.js';
+import { EDX1 } from './ops/system.js';
 
 export { InterpCpu } from './cpu.js';
 
 export function createInterpEngine(): Engine {
   return {
     name: 'interp',
+    hwcap: EDX1 >>> 0,
     createCpu: () => new InterpCpu(),
   };
 }

@@ -550,6 +550,11 @@ describe('interp engine', () => {
       expect(Number(m.reg(RCX)) & (1 << 28)).to.equal(0);
     });
 
+    it('the engine reports CPUID.1:EDX as its hwcap (AT_HWCAP)', () => {
+      const m = run('mov eax, 1\ncpuid\nhlt');
+      expect(createInterpEngine().hwcap).to.equal(Number(m.reg(RDX)));
+    });
+
     it('rdtsc increases', () => {
       const m = run('rdtsc\nmov ebx, eax\nrdtsc\nsub eax, ebx\nhlt');
       expect(Number(m.reg(RAX))).to.be.greaterThan(0);

@@ -72,8 +72,8 @@ function str4(s: string): number {
 
 const BRAND = 'kemu x86-64 TypeScript interpreter'.padEnd(48, '\0');
 
-// Leaf 1 feature bits.
-const EDX1 = (1 << 0) /* FPU */ | (1 << 4) /* TSC */ | (1 << 8) /* CX8 */ | (1 << 15) /* CMOV */
+// Leaf 1 feature bits (EDX1 is also AT_HWCAP: Engine.hwcap).
+export const EDX1 = (1 << 0) /* FPU */ | (1 << 4) /* TSC */ | (1 << 8) /* CX8 */ | (1 << 15) /* CMOV */
   | (1 << 24) /* FXSR */ | (1 << 25) /* SSE */ | (1 << 26) /* SSE2 */;
 const ECX1 = (1 << 13) /* CX16 */ | (1 << 23) /* POPCNT */;
 
