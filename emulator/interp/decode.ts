@@ -85,8 +85,11 @@ export function decode(mem: GuestMemory, addr: number): Insn {
     if (e.kind === 'pfx') {
       const sel = i.rep === 0xf3 ? e.pF3 : i.rep === 0xf2 ? e.pF2 : undefined;
       if (sel !== undefined) e = sel;
+      // In the 0F maps an F2/F3 with no form of its own names an instruction
+      // of a later extension (F2 0F 12 movddup is SSE3): #UD, not the
+      // unprefixed form. In the one-byte map it is ignored (F2 90 is nop).
+      else if (i.rep !== 0 && opcode >= 0x100) e = undefined;
       else if (i.p66 && e.p66 !== undefined) e = e.p66;
-      else if (i.rep !== 0 && (e.pF3 !== undefined || e.pF2 !== undefined) && e.np === undefined) e = undefined;
       else e = e.np;
       continue;
     }

@@ -581,6 +581,171 @@ describe('interp engine', () => {
     });
   });
 
+  describe('SSE and SSE2', () => {
+    const xmm = (m: Machine, n: number): bigint[] => {
+      const img = m.cpu.getState().fxsave;
+      const v = new DataView(img.buffer);
+      return [v.getBigUint64(160 + 16 * n, true), v.getBigUint64(168 + 16 * n, true)];
+    };
+
+    it('movdqa loads and stores 16 aligned bytes; movdqu takes any alignment', () => {
+      const m = run('movdqa xmm0, [0x600000]\nmovdqu [0x600021], xmm0\nmovdqu xmm1, [0x600021]\nhlt', (mm) => {
+        mm.data.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+      });
+      expect(xmm(m, 1)).to.deep.equal([0x0807060504030201n, 0x100f0e0d0c0b0a09n]);
+      expect(m.data[0x21 + 15]).to.equal(16);
+    });
+
+    it('movdqa on a misaligned address raises #GP with nothing loaded', () => {
+      const m = run('movdqa xmm0, [0x600008]\nhlt');
+      expect(m.exit).to.deep.equal({ kind: 'gp' });
+      expect(m.reg(RIP)).to.equal(CODE);
+    });
+
+    it('movss and movsd from memory zero the rest of the register; between registers they merge', () => {
+      const m = run(`
+        pcmpeqd xmm0, xmm0
+        movss xmm0, [0x600000]
+        pcmpeqd xmm1, xmm1
+        movsd xmm1, [0x600000]
+        pcmpeqd xmm2, xmm2
+        movss xmm2, xmm0
+        hlt`, (mm) => mm.data.set([1, 2, 3, 4, 5, 6, 7, 8]));
+      expect(xmm(m, 0)).to.deep.equal([0x04030201n, 0n]);
+      expect(xmm(m, 1)).to.deep.equal([0x0807060504030201n, 0n]);
+      expect(xmm(m, 2)).to.deep.equal([0xffffffff04030201n, 0xffffffffffffffffn]);
+    });
+
+    it('movq and movd move between general registers and XMM, zero-extending', () => {
+      const m = run('mov rax, -2\nmovq xmm0, rax\nmovd xmm1, eax\nmovq rbx, xmm0\nmovd ecx, xmm1\nhlt');
+      expect(xmm(m, 0)).to.deep.equal([u64(-2n), 0n]);
+      expect(xmm(m, 1)).to.deep.equal([0xfffffffen, 0n]);
+      expect(m.reg(RBX)).to.equal(u64(-2n));
+      expect(m.reg(RCX)).to.equal(0xfffffffen);
+    });
+
+    it('pcmpeqb and pmovmskb find a zero byte (the strlen idiom)', () => {
+      const m = run('pxor xmm0, xmm0\nmovdqu xmm1, [0x600000]\npcmpeqb xmm1, xmm0\npmovmskb eax, xmm1\nbsf eax, eax\nhlt', (mm) => {
+        mm.data.set([65, 66, 67, 68, 69, 0, 70]);
+        mm.data.fill(1, 7, 16);
+      });
+      expect(m.reg(RAX)).to.equal(5n);
+    });
+
+    it('addsd, mulsd, divsd, sqrtsd compute IEEE doubles; cvttsd2si truncates', () => {
+      const m = run(`
+        mov rax, 3
+        cvtsi2sd xmm0, rax
+        mov rax, 2
+        cvtsi2sd xmm1, rax
+        divsd xmm0, xmm1
+        addsd xmm0, xmm0
+        mulsd xmm0, xmm1
+        sqrtsd xmm2, xmm0
+        cvttsd2si rbx, xmm0
+        cvttsd2si rcx, xmm2
+        hlt`);
+      expect(m.reg(RBX)).to.equal(6n);
+      expect(m.reg(RCX)).to.equal(2n);
+      const v = new DataView(new ArrayBuffer(8));
+      v.setBigUint64(0, xmm(m, 2)[0]!, true);
+      expect(v.getFloat64(0, true)).to.equal(Math.sqrt(6));
+    });
+
+    it('cvttsd2si of a NaN or out-of-range value gives the integer indefinite', () => {
+      const m = run('mov rax, 0x7ff8000000000000\nmovq xmm0, rax\ncvttsd2si rbx, xmm0\ncvttsd2si ecx, xmm0\nhlt');
+      expect(m.reg(RBX)).to.equal(0x8000000000000000n);
+      expect(m.reg(RCX)).to.equal(0x80000000n);
+    });
+
+    it('ucomisd sets ZF, PF and CF for unordered operands', () => {
+      const m = run('mov rax, 0x7ff8000000000000\nmovq xmm0, rax\nucomisd xmm0, xmm0\nhlt');
+      expect(m.flags() & (FLAG_ZF | FLAG_PF | FLAG_CF)).to.equal(FLAG_ZF | FLAG_PF | FLAG_CF);
+    });
+
+    it('stmxcsr shows the Linux initial MXCSR and ldmxcsr changes the rounding of cvtsd2si', () => {
+      const m = run(`
+        stmxcsr [0x600000]
+        mov rax, 0x4004000000000000
+        movq xmm0, rax
+        mov dword ptr [0x600004], 0x3f80
+        ldmxcsr [0x600004]
+        cvtsd2si rbx, xmm0
+        hlt`);
+      expect(m.data[0]! | (m.data[1]! << 8)).to.equal(0x1f80);
+      expect(m.reg(RBX)).to.equal(2n); // 2.5 rounded down (RC = 01)
+    });
+
+    it('ldmxcsr with reserved bits set raises #GP', () => {
+      const m = run('mov dword ptr [0x600000], 0x10000\nldmxcsr [0x600000]\nhlt');
+      expect(m.exit).to.deep.equal({ kind: 'gp' });
+    });
+
+    it('fxsave writes the image getState reports, fxrstor restores it', () => {
+      const m = run(`
+        mov rax, 0x1122334455667788
+        movq xmm3, rax
+        fld1
+        fxsave [0x600000]
+        pxor xmm3, xmm3
+        fxrstor [0x600000]
+        movq rbx, xmm3
+        hlt`);
+      expect(m.reg(RBX)).to.equal(0x1122334455667788n);
+      expect(Array.from(m.data.subarray(0, 464))).to.deep.equal(Array.from(m.cpu.getState().fxsave.subarray(0, 464)));
+    });
+
+    it('SSE3 and later encodings are #UD (not advertised)', () => {
+      expect(run('pshufb xmm0, xmm1').exit).to.deep.equal({ kind: 'ud' });
+      expect(run('movddup xmm0, xmm1').exit).to.deep.equal({ kind: 'ud' });
+      expect(run('vzeroupper').exit).to.deep.equal({ kind: 'ud' });
+    });
+  });
+
+  describe('x87', () => {
+    it('fld and fstp of an 80-bit value keep all 64 significand bits', () => {
+      const m = run('fld tbyte ptr [0x600000]\nfstp tbyte ptr [0x600010]\nhlt', (mm) => {
+        mm.data.set([0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa, 0x99, 0x88, 0xff, 0x3f]);
+      });
+      expect(Array.from(m.data.subarray(0x10, 0x1a))).to.deep.equal([0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa, 0x99, 0x88, 0xff, 0x3f]);
+    });
+
+    it('1/3 in extended precision differs from the double (80-bit arithmetic, not float64)', () => {
+      const m = run('fld1\nfild dword ptr [0x600000]\nfdivp st(1), st(0)\nfstp tbyte ptr [0x600010]\nhlt', (mm) => {
+        mm.data[0] = 3;
+      });
+      // 1/3 = 0x3ffd aaaaaaaaaaaaaaab (round to nearest of the 64-bit significand)
+      expect(Array.from(m.data.subarray(0x10, 0x1a))).to.deep.equal([0xab, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xfd, 0x3f]);
+    });
+
+    it('fistp rounds by the FCW rounding control', () => {
+      const m = run(`
+        fnstcw [0x600000]
+        fld qword ptr [0x600008]
+        fistp dword ptr [0x600010]
+        mov word ptr [0x600002], 0x0f7f
+        fldcw [0x600002]
+        fld qword ptr [0x600008]
+        fistp dword ptr [0x600014]
+        hlt`, (mm) => {
+        new DataView(mm.data.buffer).setFloat64(8, 2.5, true);
+      });
+      expect(m.data[0]! | (m.data[1]! << 8)).to.equal(0x037f);
+      expect(m.data[0x10]).to.equal(2); // nearest even
+      expect(m.data[0x14]).to.equal(2); // truncate
+    });
+
+    it('fcomip sets ZF, PF, CF like ucomisd and pops', () => {
+      const m = run('fld1\nfldz\nfcomip st(0), st(1)\nfstp st(0)\nhlt');
+      expect(m.flags() & (FLAG_ZF | FLAG_PF | FLAG_CF)).to.equal(FLAG_CF);
+    });
+
+    it('fnstsw ax reports the stack top', () => {
+      const m = run('fld1\nfld1\nfnstsw ax\nhlt');
+      expect((m.reg(RAX) >> 11n) & 7n).to.equal(6n);
+    });
+  });
+
   describe('state', () => {
     it('getState and setState round-trip registers and the FXSAVE image', () => {
       const cpu = createInterpEngine().createCpu();
