@@ -42,7 +42,18 @@ export function eaPair(c: InterpCpu, i: Insn): void {
 
 /** The linear address of `i`'s memory operand (segment base added), as a number. */
 export function ea(c: InterpCpu, i: Insn): number {
-  if (i.base < 0 && i.index < 0 && i.seg === 0) return i.disp; // RIP-relative or moffs: precomputed
+  const b = i.base, x = i.index;
+  if (i.seg === 0 && i.asize === 8) {
+    // Fast path: base and index below 2^47 (user addresses) make every term
+    // and the sum exact in a double, and a non-negative sum needs no wrap.
+    // RIP-relative and moffs forms have no registers: disp is the address.
+    const r = c.r;
+    let a = i.disp;
+    let ok = true;
+    if (b >= 0) { const h = r[2 * b + 1]!; if (h < 0x8000) a += h * TWO32 + r[2 * b]!; else ok = false; }
+    if (x >= 0) { const h = r[2 * x + 1]!; if (h < 0x8000) a += (h * TWO32 + r[2 * x]!) * i.scale; else ok = false; }
+    if (ok && a >= 0) return a;
+  }
   eaPair(c, i);
   let lo = c.eaLo, hi = c.eaHi;
   if (i.seg !== 0) {
