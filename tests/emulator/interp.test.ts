@@ -11,7 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/engine.js';
 import type { CpuExit } from '../../emulator/engine.js';
+import { decode } from '../../emulator/interp/decode.js';
+import { disassemble } from '../../emulator/interp/disasm.js';
 import { createInterpEngine, InterpCpu } from '../../emulator/interp/index.js';
+import { GuestMemory } from '../../emulator/interp/memory.js';
 import {
   FLAG_CF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF, FS_BASE, RAX, RBX, RCX, RDI, RDX, RFLAGS, RIP, RSI, RSP,
   R8, R9, R11, R12,
@@ -182,6 +185,31 @@ describe('interp engine', () => {
       const m = run('nop', undefined, new Uint8Array([0x90, 0x0f, 0x0b]));
       expect(m.exit).to.deep.equal({ kind: 'ud' });
       expect(m.reg(RIP)).to.equal(CODE + 1n);
+    });
+
+    it('disassembles from the same tables it executes', () => {
+      const bytes = asm(`
+        add rax, rbx
+        mov ecx, [rbp - 8]
+        movsd xmm1, qword ptr [rsp + rcx*8 + 16]
+        mov al, fs:[0x28]
+      1: jne 1b
+        lock xadd [rdi], edx
+        rep stosb`);
+      const mem = new GuestMemory();
+      const code = new Uint8Array(0x1000);
+      code.set(bytes);
+      mem.map(0x400000, 0x1000, PROT_READ | PROT_EXEC, code);
+      const out: string[] = [];
+      for (let a = 0x400000, k = 0; k < 7; k++) {
+        const i = decode(mem, a);
+        out.push(disassemble(i));
+        a += i.len;
+      }
+      expect(out).to.deep.equal([
+        'add rax, rbx', 'mov ecx, [rbp-0x8]', 'movsd xmm1, [rsp+rcx*8+0x10]', 'mov al, fs:[0x28]', 'jne 0x40001a',
+        'lock xadd [rdi], edx', 'rep stosb',
+      ]);
     });
 
     it('runs RIP-relative loads', () => {
