@@ -207,7 +207,7 @@ describe('interp engine', () => {
         a += i.len;
       }
       expect(out).to.deep.equal([
-        'add rax, rbx', 'mov ecx, [rbp-0x8]', 'movsd xmm1, [rsp+rcx*8+0x10]', 'mov al, fs:[0x28]', 'jne 0x40001a',
+        'add rax, rbx', 'mov ecx, [rbp-0x8]', 'movsd xmm1, [rsp+rcx*8+0x10]', 'mov al, fs:[0x28]', 'jne 0x400014',
         'lock xadd [rdi], edx', 'rep stosb',
       ]);
     });
