@@ -11,6 +11,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/engine.js';
 import type { Cpu } from '../../emulator/engine.js';
 import { createInterpEngine } from '../../emulator/interp/index.js';
+import { lockstep } from '../../emulator/interp/lockstep.js';
+import type { LockstepSide } from '../../emulator/interp/lockstep.js';
 import { FS_BASE, R10, R8, R9, RAX, RDI, RDX, RIP, RSI, RSP } from '../../emulator/regs.js';
 
 const PAGE = 4096;
@@ -208,11 +210,8 @@ function syscall(g: Guest): boolean {
   return true;
 }
 
-/** Linux's signal for each way run() can stop on an exception (arch/x86/kernel/traps.c). */
-const SIGNAL_OF: Record<string, number> = { fault: 11, gp: 11, hlt: 11, ud: 4, de: 8, int3: 5 };
-
-function runElf(path: string, argv: string[] = ['prog'], envp: string[] = [], stdin = ''): Guest {
-  const cpu = createInterpEngine().createCpu();
+/** Load a static ELF on `cpu` with its initial stack; ready to run. */
+function prepareElf(cpu: Cpu, path: string, argv: string[], envp: string[] = [], stdin = ''): Guest {
   const g: Guest = {
     cpu, pages: new Map(), stdout: '', exitCode: null, brk: 0, mmapNext: MMAP_BASE, syscalls: [],
     stdin: new TextEncoder().encode(stdin), stdinPos: 0, signal: 0, stop: '',
@@ -222,6 +221,15 @@ function runElf(path: string, argv: string[] = ['prog'], envp: string[] = [], st
   const sp = buildStack(g, argv, envp, img);
   cpu.setReg(RSP, BigInt(sp));
   cpu.setReg(RIP, BigInt(img.entry));
+  return g;
+}
+
+/** Linux's signal for each way run() can stop on an exception (arch/x86/kernel/traps.c). */
+const SIGNAL_OF: Record<string, number> = { fault: 11, gp: 11, hlt: 11, ud: 4, de: 8, int3: 5 };
+
+function runElf(path: string, argv: string[] = ['prog'], envp: string[] = [], stdin = ''): Guest {
+  const g = prepareElf(createInterpEngine().createCpu(), path, argv, envp, stdin);
+  const cpu = g.cpu;
   for (let n = 0; n < 10000; n++) {
     const exit = cpu.run({ instructions: 50_000_000, timeoutMs: 20_000 });
     if (exit.kind === 'syscall') {
@@ -280,4 +288,63 @@ describe('interp engine runs every fixture case like the real machine (test-only
       expect(g.signal ? 128 + g.signal : g.exitCode).to.equal(wantStatus);
     });
   }
+});
+
+/** The regions of a guest for the lockstep harness: every page mapped so far. */
+function sideOf(g: Guest): LockstepSide {
+  return { cpu: g.cpu, regions: [...g.pages].sort((x, y) => x[0] - y[0]).map(([pn, bytes]) => ({ addr: BigInt(pn * PAGE), bytes })) };
+}
+
+describe('lockstep harness (interp against interp)', function () {
+  this.timeout(120_000);
+  const path = FIXTURES + 'musl-printf/musl-printf';
+
+  /** Two guests of the same program; syscalls answered by the test loader on each side. */
+  function pair(dutCpu: Cpu): { a: Guest; b: Guest; onSyscall: (side: LockstepSide) => boolean } {
+    const a = prepareElf(createInterpEngine().createCpu(), path, ['musl-printf']);
+    const b = prepareElf(dutCpu, path, ['musl-printf']);
+    const guests = new Map([[a.cpu, a], [b.cpu, b]]);
+    const onSyscall = (side: LockstepSide): boolean => {
+      const g = guests.get(side.cpu)!;
+      const more = syscall(g);
+      side.regions.splice(0, side.regions.length, ...sideOf(g).regions);
+      return more;
+    };
+    return { a, b, onSyscall };
+  }
+
+  it('finds no divergence between two interp CPUs running musl-printf', function () {
+    if (!existsSync(path)) this.skip();
+    const { a, b, onSyscall } = pair(createInterpEngine().createCpu());
+    const r = lockstep(sideOf(a), sideOf(b), { steps: 50_000, onSyscall, memoryEvery: 256 });
+    expect(r.divergence).to.equal(null);
+    expect(r.steps).to.equal(50_000);
+    expect(a.syscalls.length).to.be.greaterThan(1);
+  });
+
+  it('reports the first instruction after which the CPU under test differs, with its bytes and disassembly', function () {
+    if (!existsSync(path)) this.skip();
+    const inner = createInterpEngine().createCpu();
+    let runs = 0;
+    // A CPU under test that gets RBX wrong after its 500th instruction.
+    const faulty: Cpu = {
+      run(budget) {
+        const exit = inner.run(budget);
+        if (++runs === 500) inner.setReg(3, inner.getReg(3) ^ 1n);
+        return exit;
+      },
+      getReg: (r) => inner.getReg(r), setReg: (r, v) => inner.setReg(r, v),
+      getState: () => inner.getState(), setState: (s) => inner.setState(s),
+      map: (a, l, p, h) => inner.map(a, l, p, h), unmap: (a, l) => inner.unmap(a, l),
+      protect: (a, l, p) => inner.protect(a, l, p), invalidate: (a, l) => inner.invalidate(a, l),
+      dispose: () => inner.dispose(),
+    };
+    const { a, b, onSyscall } = pair(faulty);
+    const d = lockstep(sideOf(a), sideOf(b), { steps: 2000, onSyscall }).divergence;
+    expect(d).to.not.equal(null);
+    expect(d!.step).to.equal(499);
+    expect(d!.differences[0]).to.match(/^rbx: reference 0x[0-9a-f]+, under test 0x[0-9a-f]+$/);
+    expect(d!.disasm).to.be.a('string').and.not.equal('(unreadable)');
+    expect(d!.bytes.length).to.be.greaterThan(0);
+  });
 });
