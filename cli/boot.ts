@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EACCES, ENOENT, ENOTDIR } from '../abi/errno.js';
 import { elf_format } from '../binfmt/binfmt_elf.js';
+import { binfmt_misc } from '../binfmt/binfmt_misc.js';
+import { script_format } from '../binfmt/binfmt_script.js';
 import { kernel_execve } from '../binfmt/exec.js';
 import { register_binfmt } from '../binfmt/formats.js';
 import { EXEC_SYSCALLS } from '../binfmt/sys_exec.js';
@@ -27,9 +29,16 @@ export interface BootOptions {
   tracer?: Tracer;
 }
 
-/** A kernel with binfmt_elf registered and the exec syscalls in its table. */
+/**
+ * A kernel with the binfmt handlers registered in Linux's order and the exec
+ * syscalls in its table. Linux fs/Makefile links binfmt_misc, binfmt_script
+ * and binfmt_elf in that order; misc inserts itself at the head, the others
+ * register at the tail, so the list reads misc, script, elf.
+ */
 export function bootKernel(opts: BootOptions): Kernel {
   const k = new Kernel(opts);
+  binfmt_misc(k);
+  register_binfmt(k, script_format);
   register_binfmt(k, elf_format);
   for (const e of EXEC_SYSCALLS) k.registerSyscall(e);
   return k;
