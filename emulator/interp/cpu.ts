@@ -17,6 +17,8 @@ import {
   RFLAGS_INITIAL, RIP,
 } from '../regs.js';
 import type { CpuState } from '../regs.js';
+import { compileBlock, endsBlock, HOT, MAX_BLOCK } from './blocks.js';
+import type { Block } from './blocks.js';
 import { decode } from './decode.js';
 import { F_NONE, FLAGS_USER, getFlags } from './flags.js';
 import { Fpu } from './fpu.js';
@@ -24,6 +26,20 @@ import type { Insn } from './insn.js';
 import { GuestMemory, Trap } from './memory.js';
 
 const EXIT_BUDGET: CpuExit = Object.freeze({ kind: 'budget' });
+
+/** Options of an interp CPU. */
+export interface InterpOptions {
+  /** Compile hot basic blocks to JavaScript (blocks.ts); false interprets every instruction. Default true. */
+  blocks?: boolean;
+  /** Times a block start is reached before it is compiled (default blocks.ts HOT; 1 compiles at once, for tests). */
+  hot?: number;
+}
+
+/** Compiled blocks of one code page, by offset, and how often each offset started a block. */
+interface BlockPage {
+  blocks: (Block | null | undefined)[];
+  hits: Uint8Array;
+}
 const TWO32 = 4294967296;
 
 export class InterpCpu implements Cpu {
@@ -67,6 +83,13 @@ export class InterpCpu implements Cpu {
   exit: CpuExit | null = null;
   /** Instructions retired since creation (rdtsc counts these). */
   icount = 0;
+  /** Index in the running block of the instruction executing (blocks.ts). */
+  bi = 0;
+  /** Decoded code was dropped while a block ran: the block must stop (blocks.ts). */
+  smc = false;
+  private readonly useBlocks: boolean;
+  private readonly hot: number;
+  private readonly blockPages = new Map<number, BlockPage>();
 
   /** Decoded instructions by page number, then by offset in the page. */
   private readonly code = new Map<number, (Insn | undefined)[]>();
@@ -75,7 +98,9 @@ export class InterpCpu implements Cpu {
   /** Address of the first byte of lastPage (so the hot path needs no division). */
   private lastBase = -1;
 
-  constructor() {
+  constructor(options: InterpOptions = {}) {
+    this.useBlocks = options.blocks ?? true;
+    this.hot = Math.min(255, Math.max(1, options.hot ?? HOT));
     this.mem.onCodeWrite = (pn) => this.dropCode(pn);
   }
 
@@ -86,31 +111,87 @@ export class InterpCpu implements Cpu {
     let n = budget.instructions;
     const deadline = budget.timeoutMs > 0 ? Date.now() + budget.timeoutMs : Infinity;
     let insn: Insn | null = null;
+    let block: Block | null = null;
+    let ticks = 0;
     try {
       while (n > 0) {
-        const chunk = n < 65536 ? n : 65536;
-        for (let k = 0; k < chunk; k++) {
-          insn = null;
-          const i = this.fetch(this.rip);
-          insn = i;
-          this.rip = i.addr + i.len;
-          i.handler(this, i);
-          if (this.exit !== null) {
-            this.icount += k + 1;
-            return this.exit;
+        if (this.useBlocks) {
+          const b = this.blockAt(this.rip);
+          if (b !== null && b.insns.length <= n) {
+            block = b;
+            this.smc = false;
+            const done = b.run(this);
+            block = null;
+            n -= done;
+            this.icount += done;
+            if (this.exit !== null) return this.exit;
+            ticks += done;
+            if (ticks >= 65536) {
+              ticks = 0;
+              if (Date.now() >= deadline) break;
+            }
+            continue;
           }
         }
-        this.icount += chunk;
-        n -= chunk;
-        if (Date.now() >= deadline) break;
+        insn = null;
+        const i = this.fetch(this.rip);
+        insn = i;
+        this.rip = i.addr + i.len;
+        i.handler(this, i);
+        insn = null;
+        n--;
+        this.icount++;
+        if (this.exit !== null) return this.exit;
+        if (++ticks >= 65536) {
+          ticks = 0;
+          if (Date.now() >= deadline) break;
+        }
       }
     } catch (e) {
       if (!(e instanceof Trap)) throw e;
       // The faulting instruction did not complete: RIP stays on it.
-      if (insn !== null) this.rip = insn.addr;
+      if (block !== null) {
+        this.rip = block.insns[this.bi]!.addr;
+        this.icount += this.bi;
+      } else if (insn !== null) this.rip = insn.addr;
       return e.exit;
     }
     return EXIT_BUDGET;
+  }
+
+  /** The compiled block starting at `a`, compiling it once hot; null while cold or when there is none. */
+  private blockAt(a: number): Block | null {
+    const pn = Math.floor(a / PAGE_SIZE);
+    let bp = this.blockPages.get(pn);
+    if (bp === undefined) {
+      if (!this.code.has(pn)) return null; // nothing decoded here yet: let fetch() decode first
+      bp = { blocks: new Array<Block | null | undefined>(PAGE_SIZE), hits: new Uint8Array(PAGE_SIZE) };
+      this.blockPages.set(pn, bp);
+    }
+    const off = a - pn * PAGE_SIZE;
+    const b = bp.blocks[off];
+    if (b !== undefined) return b;
+    if (++bp.hits[off]! < this.hot) return null;
+    // Gather the block: decoded instructions up to a control transfer, the page end or MAX_BLOCK.
+    const insns: Insn[] = [];
+    const end = (pn + 1) * PAGE_SIZE;
+    let p = a;
+    try {
+      while (insns.length < MAX_BLOCK && p < end) {
+        const i = this.fetch(p);
+        if (i.addr + i.len > end) break; // straddles into the next page: never in a block
+        insns.push(i);
+        p = i.addr + i.len;
+        if (endsBlock(i)) break;
+      }
+    } catch (e) {
+      if (!(e instanceof Trap)) throw e; // the next instruction cannot be fetched: end before it
+    }
+    // The fetches may have dropped this page (they cannot: decoding does not write), but be safe.
+    if (this.blockPages.get(pn) !== bp) return null;
+    const made = insns.length === 0 ? null : compileBlock(insns);
+    bp.blocks[off] = made;
+    return made;
   }
 
   /** The decoded instruction at `a`, from the cache or freshly decoded. */
@@ -150,6 +231,8 @@ export class InterpCpu implements Cpu {
   }
 
   private dropCode(pn: number): void {
+    this.blockPages.delete(pn);
+    this.smc = true;
     if (this.code.delete(pn)) {
       const p = this.mem.pages.get(pn);
       if (p) p.code = false;
@@ -263,6 +346,7 @@ export class InterpCpu implements Cpu {
 
   dispose(): void {
     this.code.clear();
+    this.blockPages.clear();
     this.mem.pages.clear();
     this.lastPn = -1;
     this.lastPage = undefined;

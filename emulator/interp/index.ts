@@ -5,14 +5,17 @@
 
 import type { Engine } from '../engine.js';
 import { InterpCpu } from './cpu.js';
+import type { InterpOptions } from './cpu.js';
 import { EDX1 } from './ops/system.js';
 
 export { InterpCpu } from './cpu.js';
+export type { InterpOptions } from './cpu.js';
 
-export function createInterpEngine(): Engine {
+/** The interp engine; `options.blocks: false` turns block compilation off (for comparison). */
+export function createInterpEngine(options: InterpOptions = {}): Engine {
   return {
     name: 'interp',
     hwcap: EDX1 >>> 0,
-    createCpu: () => new InterpCpu(),
+    createCpu: () => new InterpCpu(options),
   };
 }

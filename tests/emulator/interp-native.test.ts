@@ -18,6 +18,7 @@ import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/engine.js';
 import { createInterpEngine } from '../../emulator/interp/index.js';
+import type { InterpOptions } from '../../emulator/interp/index.js';
 import { RAX, RDI, RDX, RIP, RSI, RSP } from '../../emulator/regs.js';
 
 const CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800;
@@ -124,11 +125,19 @@ function program(cases: Case[]): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * How the differential programs run under interp: every instruction
+ * interpreted, and every block compiled on first sight (so each template of
+ * gen.ts meets the same random operands as its handler).
+ */
+const MODES: [string, InterpOptions][] = [['interpreted', { blocks: false }], ['compiled blocks', { blocks: true, hot: 1 }]];
+let mode: InterpOptions = { blocks: false };
+
 /** Run a static ELF under interp with write and exit only; returns what it wrote. */
 function runInterp(path: string): Buffer {
   const file = readFileSync(path);
   const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const cpu = createInterpEngine().createCpu();
+  const cpu = createInterpEngine(mode).createCpu();
   const phoff = Number(v.getBigUint64(32, true)), phnum = v.getUint16(56, true);
   for (let k = 0; k < phnum; k++) {
     const o = phoff + 56 * k;
@@ -160,8 +169,9 @@ const native = platform() === 'linux' && arch() === 'x64';
 
 describe('interp engine agrees with this machine\'s CPU on random integer operands', function () {
   this.timeout(120_000);
-  it('registers and defined flags after every case match native execution', function () {
+  for (const [modeName, opts] of MODES) it(`registers and defined flags after every case match native execution (${modeName})`, function () {
     if (!native) this.skip();
+    mode = opts;
     const cases = generate(48);
     const dir = mkdtempSync(join(tmpdir(), 'kemu-native-'));
     writeFileSync(join(dir, 't.s'), program(cases));
@@ -275,8 +285,9 @@ function sseProgram(cases: SseCase[]): string {
 
 describe('interp engine agrees with this machine\'s CPU on SSE/SSE2 instructions', function () {
   this.timeout(120_000);
-  it('XMM registers, RAX and flags after every case match native execution', function () {
+  for (const [modeName, opts] of MODES) it(`XMM registers, RAX and flags after every case match native execution (${modeName})`, function () {
     if (!native) this.skip();
+    mode = opts;
     const cases = generateSse(32);
     const dir = mkdtempSync(join(tmpdir(), 'kemu-native-sse-'));
     writeFileSync(join(dir, 't.s'), sseProgram(cases));
@@ -350,8 +361,9 @@ function x87Program(cases: X87Case[]): string {
 
 describe('interp engine agrees with this machine\'s CPU on x87 instructions', function () {
   this.timeout(120_000);
-  it('ST0, ST1, condition codes, TOP and EFLAGS after every case match native execution', function () {
+  for (const [modeName, opts] of MODES) it(`ST0, ST1, condition codes, TOP and EFLAGS after every case match native execution (${modeName})`, function () {
     if (!native) this.skip();
+    mode = opts;
     const cases = generateX87(64);
     const dir = mkdtempSync(join(tmpdir(), 'kemu-native-x87-'));
     writeFileSync(join(dir, 't.s'), x87Program(cases));
@@ -404,7 +416,15 @@ function randomInsn(next: () => bigint): string {
   if (size === 1 && /^(sil|dil|r8b|r9b)$/.test(a)) regs = regs.filter((r) => r !== 'ah' && r !== 'bh');
   const b = pick(regs);
   const imm = Number(next() % 256n) - 128;
-  switch (Number(next() % 14n)) {
+  const mem = pick(['qword ptr [rsp - 64]', 'qword ptr [rsp - 60]']);
+  const memOf = (sz: number): string => mem.replace('qword', { 1: 'byte', 2: 'word', 4: 'dword', 8: 'qword' }[sz]!);
+  switch (Number(next() % 20n)) {
+    case 14: return size >= 4 ? `mov ${memOf(size)}, ${a}` : `mov ${a}, ${memOf(size)}`;
+    case 15: return size >= 4 ? `mov ${a}, ${memOf(size)}` : `cmp ${memOf(1)}, ${imm}`;
+    case 16: return size >= 4 ? `${pick(['add', 'sub', 'and', 'or', 'xor', 'cmp'])} ${a}, ${memOf(size)}` : `add ${memOf(size)}, ${a}`;
+    case 17: return size >= 4 ? `cmp ${memOf(size)}, ${imm}` : `movzx ${STREAM_REGS[4]![0]}, ${memOf(size)}`;
+    case 18: return `j${pick(CCS)} 1f\n1:`;
+    case 19: return `lea ${STREAM_REGS[8]![Number(next() % 8n)]}, [${pick(STREAM_REGS[8]!)} + ${pick(STREAM_REGS[8]!)}*${pick([1, 2, 4, 8])} + ${imm}]`;
     case 0: case 1: case 2: return `${pick(['add', 'adc', 'sub', 'sbb', 'cmp', 'and', 'or', 'xor', 'test'])} ${a}, ${b}`;
     case 3: return `${pick(['add', 'adc', 'sub', 'sbb', 'cmp', 'and', 'or', 'xor'])} ${a}, ${imm}`;
     case 4: return `${pick(['inc', 'dec', 'neg', 'not'])} ${a}`;
@@ -422,8 +442,9 @@ function randomInsn(next: () => bigint): string {
 
 describe('interp engine agrees with this machine\'s CPU on random instruction streams', function () {
   this.timeout(120_000);
-  it('eight registers and the defined flags after each stream of 8 random instructions match native execution', function () {
+  for (const [modeName, opts] of MODES) it(`eight registers and the defined flags after each stream of 8 random instructions match native execution (${modeName})`, function () {
     if (!native) this.skip();
+    mode = opts;
     const next = rng(0xdeadbeefcafef00dn);
     const streams: { init: bigint[]; flags: number; insns: string[] }[] = [];
     for (let k = 0; k < 4000; k++) {
@@ -433,6 +454,7 @@ describe('interp engine agrees with this machine\'s CPU on random instruction st
     const lines = ['.intel_syntax noprefix', '.globl _start', '.text', '_start:', '  lea r15, [rip + buf]'];
     for (const st of streams) {
       st.init.forEach((v, r) => lines.push(`  mov ${names[r]}, ${v}`));
+      lines.push('  mov [rsp - 64], rbx', '  mov [rsp - 56], rcx');
       lines.push(`  push ${st.flags | 0x202}`, '  popf', ...st.insns.map((t) => '  ' + t), '  pushf', '  pop r14');
       names.forEach((n, r) => lines.push(`  mov [r15 + ${8 * r}], ${n}`));
       lines.push('  mov [r15 + 64], r14', '  add r15, 72');

@@ -1,0 +1,231 @@
+/**
+ * JavaScript templates for the commonest register-only instruction forms,
+ * used by the block compiler (blocks.ts) instead of a handler call.
+ *
+ * A template is straight-line code over `c` (the CPU) and `r` (its GPR
+ * words) with the instruction's registers, immediates and sizes folded in
+ * as constants. It must do exactly what the handler does, and it may only
+ * be used where that cannot fault (register operands): a form with a
+ * memory operand returns null and the block calls the handler. Every
+ * template is checked against its handler by the differential tests, which
+ * run with blocks on and off.
+ */
+
+import { F_ADD, F_LOGIC, F_SUB } from './flags.js';
+import type { Handler, Insn } from './insn.js';
+import * as A from './ops/alu.js';
+import * as C from './ops/control.js';
+import * as M from './ops/mov.js';
+
+/**
+ * A template generator: JavaScript for instruction number `k` of its block,
+ * or null. Code that touches memory first sets `c.bi = k` (a fault then
+ * puts RIP on this instruction) and may use `i${k}` (the Insn), `m`
+ * (c.mem) and `ea` (operands.ts) for the general address computation.
+ */
+type Gen = (i: Insn, k: number) => string | null;
+
+const MASKS: Record<number, string> = { 1: '0xff', 2: '0xffff' };
+
+/** Read register n at size (4 or 8) into locals `${v}` and `${v}h`. */
+function load(v: string, n: number, size: number): string {
+  return size === 8 ? `const ${v} = r[${2 * n}], ${v}h = r[${2 * n + 1}];` : `const ${v} = r[${2 * n}], ${v}h = 0;`;
+}
+
+/** Write (lo, hi) locals to register n at size 4 (upper half cleared) or 8. */
+function store(n: number, size: number, lo: string, hi: string): string {
+  return size === 8 ? `r[${2 * n}] = ${lo}; r[${2 * n + 1}] = ${hi};` : `r[${2 * n}] = ${lo}; r[${2 * n + 1}] = 0;`;
+}
+
+function lazy(op: number, size: number): string {
+  return `c.fOp = ${op}; c.fSize = ${size}; c.fDstLo = a; c.fDstHi = ah; c.fSrcLo = b; c.fSrcHi = bh; c.fResLo = lo; c.fResHi = hi;`;
+}
+
+/** The result and flags of add/sub/and/or/xor (cmp, test: without writing). */
+function aluBody(op: number, size: number): string {
+  switch (op) {
+    case A.ALU_ADD:
+      return size === 8
+        ? `const t = a + b; const lo = t >>> 0; const hi = (ah + bh + (t > 4294967295 ? 1 : 0)) >>> 0; ${lazy(F_ADD, 8)}`
+        : `const lo = (a + b) >>> 0; const hi = 0; ${lazy(F_ADD, 4)}`;
+    case A.ALU_SUB: case A.ALU_CMP:
+      return size === 8
+        ? `const t = a - b; const lo = t >>> 0; const hi = (ah - bh - (t < 0 ? 1 : 0)) >>> 0; c.fCin = 0; ${lazy(F_SUB, 8)}`
+        : `const lo = (a - b) >>> 0; const hi = 0; c.fCin = 0; ${lazy(F_SUB, 4)}`;
+    case A.ALU_AND: return `const lo = (a & b) >>> 0; const hi = (ah & bh) >>> 0; ${lazy(F_LOGIC, size)}`;
+    case A.ALU_OR: return `const lo = (a | b) >>> 0; const hi = (ah | bh) >>> 0; ${lazy(F_LOGIC, size)}`;
+    default: return `const lo = (a ^ b) >>> 0; const hi = (ah ^ bh) >>> 0; ${lazy(F_LOGIC, size)}`;
+  }
+}
+
+const TEST = 8;
+const SUPPORTED = new Set([A.ALU_ADD, A.ALU_SUB, A.ALU_CMP, A.ALU_AND, A.ALU_OR, A.ALU_XOR, TEST]);
+
+/** op dst, src between registers (EvGv: dst = rm; GvEv: dst = reg). */
+function aluRR(op: number, gvev: boolean): Gen {
+  return (i) => {
+    const s = i.osize;
+    if (i.mod !== 3 || (s !== 4 && s !== 8) || !SUPPORTED.has(op)) return null;
+    const d = gvev ? i.reg : i.rm, src = gvev ? i.rm : i.reg;
+    const write = op !== A.ALU_CMP && op !== TEST;
+    return `{ ${load('a', d, s)} ${load('b', src, s)} ${aluBody(op === TEST ? A.ALU_AND : op, s)}${write ? ' ' + store(d, s, 'lo', 'hi') : ''} }`;
+  };
+}
+
+/** Group 1 with a register operand: op reg, imm. */
+const grp1RI: Gen = (i) => {
+  const s = i.osize, op = i.reg & 7;
+  if (i.mod !== 3 || (s !== 4 && s !== 8) || !SUPPORTED.has(op) || op === A.ALU_ADC || op === A.ALU_SBB) return null;
+  const blo = i.imm >>> 0, bhi = s === 8 ? i.immHi >>> 0 : 0;
+  const write = op !== A.ALU_CMP;
+  return `{ ${load('a', i.rm, s)} const b = ${blo}, bh = ${bhi}; ${aluBody(op, s)}${write ? ' ' + store(i.rm, s, 'lo', 'hi') : ''} }`;
+};
+
+/** mov between registers, and mov reg, imm. */
+const movRR = (gvev: boolean): Gen => (i) => {
+  const s = i.osize;
+  if (i.mod !== 3 || (s !== 4 && s !== 8)) return null;
+  const d = gvev ? i.reg : i.rm, src = gvev ? i.rm : i.reg;
+  return s === 8 ? `r[${2 * d}] = r[${2 * src}]; r[${2 * d + 1}] = r[${2 * src + 1}];` : `r[${2 * d}] = r[${2 * src}]; r[${2 * d + 1}] = 0;`;
+};
+
+const movRI: Gen = (i) => {
+  const s = i.osize;
+  if (s !== 4 && s !== 8) return null;
+  return `r[${2 * i.reg}] = ${i.imm >>> 0}; r[${2 * i.reg + 1}] = ${s === 8 ? i.immHi >>> 0 : 0};`;
+};
+
+/** movzx from a byte register without REX high-byte forms. */
+const movzxRb: Gen = (i) => {
+  if (i.mod !== 3 || (i.osize !== 4 && i.osize !== 8) || (i.rex === 0 && i.rm >= 4)) return null;
+  return `r[${2 * i.reg}] = r[${2 * i.rm}] & ${MASKS[1]}; r[${2 * i.reg + 1}] = 0;`;
+};
+
+/**
+ * `const a = <linear address>` for i's memory operand: inline for the
+ * common 64-bit base(+index) forms under 2^47 (as operands.ts ea()), else a
+ * call to ea().
+ */
+function addr(i: Insn, k: number): string {
+  if (i.seg !== 0 || i.asize !== 8) return `const a = ea(c, i${k});`;
+  if (i.base < 0 && i.index < 0) return `const a = ${i.disp};`;
+  let code = `let a = ${i.disp};`;
+  const terms: string[] = [];
+  if (i.base >= 0) terms.push(`(r[${2 * i.base + 1}] < 32768 ? r[${2 * i.base + 1}] * 4294967296 + r[${2 * i.base}] : NaN)`);
+  if (i.index >= 0) terms.push(`(r[${2 * i.index + 1}] < 32768 ? (r[${2 * i.index + 1}] * 4294967296 + r[${2 * i.index}]) * ${i.scale} : NaN)`);
+  code += ` a += ${terms.join(' + ')}; if (!(a >= 0)) a = ea(c, i${k});`;
+  return code;
+}
+
+const READ: Record<number, string> = { 1: 'read8', 2: 'read16', 4: 'read32' };
+
+/** mov Gv,Ev from memory (sizes 4, 8). */
+const movLoad: Gen = (i, k) => {
+  const s = i.osize;
+  if (i.mod === 3 || (s !== 4 && s !== 8)) return null;
+  const d = i.reg;
+  return s === 8
+    ? `{ c.bi = ${k}; ${addr(i, k)} const lo = m.read64(a); r[${2 * d}] = lo; r[${2 * d + 1}] = m.hi; }`
+    : `{ c.bi = ${k}; ${addr(i, k)} r[${2 * d}] = m.read32(a); r[${2 * d + 1}] = 0; }`;
+};
+
+/** mov Ev,Gv to memory (sizes 4, 8): a store, so the block checks for self-modified code after it. */
+const movStore: Gen = (i, k) => {
+  const s = i.osize;
+  if (i.mod === 3 || (s !== 4 && s !== 8)) return null;
+  const g = i.reg;
+  return (s === 8
+    ? `{ c.bi = ${k}; ${addr(i, k)} m.write64(a, r[${2 * g}], r[${2 * g + 1}]); }`
+    : `{ c.bi = ${k}; ${addr(i, k)} m.write32(a, r[${2 * g}]); }`) + ` if (c.smc) { c.rip = ${i.addr + i.len}; return ${k + 1}; }`;
+};
+
+/** movzx Gv,Eb / Gv,Ew from memory. */
+const movzxLoad = (from: number): Gen => (i, k) => {
+  if (i.mod === 3 || (i.osize !== 4 && i.osize !== 8)) return null;
+  return `{ c.bi = ${k}; ${addr(i, k)} r[${2 * i.reg}] = m.${READ[from]}(a); r[${2 * i.reg + 1}] = 0; }`;
+};
+
+/** lea Gv,M (64- and 32-bit, no segment): never touches memory. */
+const lea: Gen = (i, k) => {
+  if (i.asize !== 8 || (i.osize !== 8 && i.osize !== 4) || (i.base < 0 && i.index < 0)) return null;
+  // Pair arithmetic as operands.ts eaPair(), inline.
+  let lo = `${i.disp}`, hi = '0';
+  if (i.base >= 0) { lo += ` + r[${2 * i.base}]`; hi += ` + r[${2 * i.base + 1}]`; }
+  if (i.index >= 0) { lo += ` + r[${2 * i.index}] * ${i.scale}`; hi += ` + r[${2 * i.index + 1}] * ${i.scale}`; }
+  void k;
+  return i.osize === 8
+    ? `{ const lo = ${lo}; r[${2 * i.reg}] = lo >>> 0; r[${2 * i.reg + 1}] = (${hi} + Math.floor(lo / 4294967296)) >>> 0; }`
+    : `{ r[${2 * i.reg}] = (${lo}) >>> 0; r[${2 * i.reg + 1}] = 0; }`;
+};
+
+/** op Gv,Ev with a memory source (add, sub, and, or, xor, cmp) at 4 or 8 bytes. */
+const aluLoad = (op: number): Gen => (i, k) => {
+  const s = i.osize;
+  if (i.mod === 3 || (s !== 4 && s !== 8) || !SUPPORTED.has(op)) return null;
+  const read = s === 8 ? 'const b = m.read64(a), bh = m.hi;' : 'const b = m.read32(a), bh = 0;';
+  const write = op !== A.ALU_CMP;
+  return `{ c.bi = ${k}; ${addr(i, k)} ${read} ${load('a0', i.reg, s)} { const a = a0, ah = a0h; ${aluBody(op, s)}${write ? ' ' + store(i.reg, s, 'lo', 'hi') : ''} } }`;
+};
+
+/** cmp Ev,Ib/Iz and test-free group 1 compare against memory (no write). */
+const grp1CmpMem: Gen = (i, k) => {
+  const s = i.osize;
+  if (i.mod === 3 || (i.reg & 7) !== A.ALU_CMP || (s !== 4 && s !== 8)) return null;
+  const read = s === 8 ? 'const a = m.read64(addr0), ah = m.hi;' : 'const a = m.read32(addr0), ah = 0;';
+  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} ${read} const b = ${i.imm >>> 0}, bh = ${s === 8 ? i.immHi >>> 0 : 0}; ${aluBody(A.ALU_SUB, s)} }`;
+};
+
+/** cmp byte [mem], imm8 (80 /7): the commonest string-scanning compare. */
+const grp1CmpMemByte: Gen = (i, k) => {
+  if (i.mod === 3 || (i.reg & 7) !== A.ALU_CMP) return null;
+  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} const a = m.read8(addr0), ah = 0, b = ${i.imm & 0xff}, bh = 0; const lo = (a - b) & 255; const hi = 0; c.fCin = 0; ${lazy(F_SUB, 1)} }`;
+};
+
+/** jcc: the one template that moves RIP (the block ends with it). */
+const jcc: Gen = (i) => `c.rip = cond(c, ${i.op & 15}) ? ${i.target} : ${i.addr + i.len};`;
+const jmp: Gen = (i) => `c.rip = ${i.target};`;
+
+function firstOf(...gens: Gen[]): Gen {
+  return (i, k) => {
+    for (const g of gens) {
+      const js = g(i, k);
+      if (js !== null) return js;
+    }
+    return null;
+  };
+}
+
+const GENS = new Map<Handler, Gen>([
+  [A.opAddEvGv, aluRR(A.ALU_ADD, false)],
+  [A.opSubEvGv, aluRR(A.ALU_SUB, false)],
+  [A.opAndEvGv, aluRR(A.ALU_AND, false)],
+  [A.opOrEvGv, aluRR(A.ALU_OR, false)],
+  [A.opXorEvGv, aluRR(A.ALU_XOR, false)],
+  [A.opCmpEvGv, aluRR(A.ALU_CMP, false)],
+  [A.opTestEvGv, aluRR(TEST, false)],
+  [M.opMovZvIv, movRI],
+  [M.opMovzxGvEw, movzxLoad(2)],
+  [M.opLeaGvM, lea],
+  [A.opGrp1EbIb, grp1CmpMemByte],
+  [A.opAddGvEv, firstOf(aluRR(A.ALU_ADD, true), aluLoad(A.ALU_ADD))],
+  [A.opSubGvEv, firstOf(aluRR(A.ALU_SUB, true), aluLoad(A.ALU_SUB))],
+  [A.opAndGvEv, firstOf(aluRR(A.ALU_AND, true), aluLoad(A.ALU_AND))],
+  [A.opOrGvEv, firstOf(aluRR(A.ALU_OR, true), aluLoad(A.ALU_OR))],
+  [A.opXorGvEv, firstOf(aluRR(A.ALU_XOR, true), aluLoad(A.ALU_XOR))],
+  [A.opCmpGvEv, firstOf(aluRR(A.ALU_CMP, true), aluLoad(A.ALU_CMP))],
+  [A.opGrp1EvIb, firstOf(grp1RI, grp1CmpMem)], [A.opGrp1EvIz, firstOf(grp1RI, grp1CmpMem)],
+  [M.opMovEvGv, firstOf(movRR(false), movStore)], [M.opMovGvEv, firstOf(movRR(true), movLoad)],
+  [M.opMovzxGvEb, firstOf(movzxRb, movzxLoad(1))],
+  [C.opJccJb, jcc], [C.opJmpJb, jmp],
+]);
+
+/** Whether a template moves RIP itself (it must then be the block's last instruction). */
+export function genBranches(i: Insn): boolean {
+  return i.handler === C.opJccJb || i.handler === C.opJmpJb;
+}
+
+/** JavaScript for instruction `k` of its block, or null when the block must call its handler. */
+export function genInsn(i: Insn, k: number): string | null {
+  const g = GENS.get(i.handler);
+  return g === undefined ? null : g(i, k);
+}
