@@ -51,6 +51,11 @@ export interface Block {
   readonly insns: readonly Insn[];
   /** Run the block; returns the number of instructions completed. */
   readonly run: (c: InterpCpu) => number;
+  /** Its page's code was dropped: never run it again (chained blocks check). */
+  dead: boolean;
+  /** Chaining: the last two addresses execution continued at, and their blocks (-1: none). */
+  t0: number; s0: Block | null;
+  t1: number; s1: Block | null;
 }
 
 /**
@@ -79,5 +84,5 @@ export function compileBlock(insns: Insn[], templates = true): Block {
   const name = `block_${insns[0]!.addr.toString(16)}`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const make = new Function(...params, `return function ${name}(c) {\n${body}};`) as (...a: unknown[]) => (c: InterpCpu) => number;
-  return { insns, run: make(...args) };
+  return { insns, run: make(...args), dead: false, t0: -1, s0: null, t1: -1, s1: null };
 }

@@ -90,6 +90,8 @@ export class InterpCpu implements Cpu {
   private readonly useBlocks: boolean;
   private readonly hot: number;
   private readonly blockPages = new Map<number, BlockPage>();
+  private lastBlockPn = -1;
+  private lastBlockPage: BlockPage | undefined;
 
   /** Decoded instructions by page number, then by offset in the page. */
   private readonly code = new Map<number, (Insn | undefined)[]>();
@@ -114,9 +116,22 @@ export class InterpCpu implements Cpu {
     let block: Block | null = null;
     let ticks = 0;
     try {
+      let prev: Block | null = null;
       while (n > 0) {
         if (this.useBlocks) {
-          const b = this.blockAt(this.rip);
+          // Chained: a block remembers the blocks that followed it (two slots).
+          const rip = this.rip;
+          let b: Block | null = null;
+          if (prev !== null) {
+            if (prev.t0 === rip) b = prev.s0; else if (prev.t1 === rip) b = prev.s1;
+            if (b !== null && b.dead) b = null;
+          }
+          if (b === null) {
+            b = this.blockAt(rip);
+            if (prev !== null && b !== null) {
+              if (prev.t0 === -1 || prev.t0 === rip) { prev.t0 = rip; prev.s0 = b; } else { prev.t1 = rip; prev.s1 = b; }
+            }
+          }
           if (b !== null && b.insns.length <= n) {
             block = b;
             this.smc = false;
@@ -125,6 +140,7 @@ export class InterpCpu implements Cpu {
             n -= done;
             this.icount += done;
             if (this.exit !== null) return this.exit;
+            prev = this.smc ? null : b;
             ticks += done;
             if (ticks >= 65536) {
               ticks = 0;
@@ -132,6 +148,7 @@ export class InterpCpu implements Cpu {
             }
             continue;
           }
+          prev = null;
         }
         insn = null;
         const i = this.fetch(this.rip);
@@ -162,12 +179,14 @@ export class InterpCpu implements Cpu {
   /** The compiled block starting at `a`, compiling it once hot; null while cold or when there is none. */
   private blockAt(a: number): Block | null {
     const pn = Math.floor(a / PAGE_SIZE);
-    let bp = this.blockPages.get(pn);
+    let bp = pn === this.lastBlockPn ? this.lastBlockPage : this.blockPages.get(pn);
     if (bp === undefined) {
       if (!this.code.has(pn)) return null; // nothing decoded here yet: let fetch() decode first
       bp = { blocks: new Array<Block | null | undefined>(PAGE_SIZE), hits: new Uint8Array(PAGE_SIZE) };
       this.blockPages.set(pn, bp);
     }
+    this.lastBlockPn = pn;
+    this.lastBlockPage = bp;
     const off = a - pn * PAGE_SIZE;
     const b = bp.blocks[off];
     if (b !== undefined) return b;
@@ -231,7 +250,13 @@ export class InterpCpu implements Cpu {
   }
 
   private dropCode(pn: number): void {
-    this.blockPages.delete(pn);
+    const bp = this.blockPages.get(pn);
+    if (bp !== undefined) {
+      // Chained successors may still point at these blocks: mark them dead.
+      for (const b of bp.blocks) if (b) b.dead = true;
+      this.blockPages.delete(pn);
+    }
+    if (pn === this.lastBlockPn) { this.lastBlockPn = -1; this.lastBlockPage = undefined; }
     this.smc = true;
     if (this.code.delete(pn)) {
       const p = this.mem.pages.get(pn);
@@ -347,6 +372,8 @@ export class InterpCpu implements Cpu {
   dispose(): void {
     this.code.clear();
     this.blockPages.clear();
+    this.lastBlockPn = -1;
+    this.lastBlockPage = undefined;
     this.mem.pages.clear();
     this.lastPn = -1;
     this.lastPage = undefined;
