@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/engine.js';
-import type { CpuExit } from '../../emulator/engine.js';
+import type { Cpu, CpuExit } from '../../emulator/engine.js';
 import { decode } from '../../emulator/interp/decode.js';
 import { disassemble } from '../../emulator/interp/disasm.js';
 import { createInterpEngine, InterpCpu } from '../../emulator/interp/index.js';
@@ -177,6 +177,58 @@ describe('interp engine', () => {
       });
       expect(m.reg(RAX)).to.equal(0x42n);
       expect(m.data[0x110]).to.equal(7);
+    });
+  });
+
+  describe('compiled blocks', () => {
+    /** Map `src` at CODE (RWX) on a CPU that compiles every block on first sight. */
+    function compiled(src: string): Cpu {
+      const cpu = createInterpEngine({ blocks: true, hot: 1 }).createCpu();
+      const code = new Uint8Array(0x1000);
+      code.set(asm(src));
+      cpu.map(CODE, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC, code);
+      const data = new Uint8Array(0x1000);
+      cpu.map(DATA, 0x1000, PROT_READ | PROT_WRITE, data);
+      cpu.setReg(RIP, CODE);
+      return cpu;
+    }
+
+    it('a store that patches a later instruction of the same block takes effect', () => {
+      const cpu = compiled(`
+        xor ecx, ecx
+      again:
+        mov byte ptr [rip + patch + 1], 2
+      patch:
+        mov eax, 1
+        add ecx, eax
+        cmp ecx, 10
+        jb again
+        hlt`);
+      expect(cpu.run({ instructions: 1000, timeoutMs: 1000 }).kind).to.equal('hlt');
+      expect(cpu.getReg(RCX)).to.equal(10n);
+      expect(cpu.getReg(RAX)).to.equal(2n);
+    });
+
+    it('a fault inside a block leaves RIP on the faulting instruction and keeps the earlier effects', () => {
+      const cpu = compiled('mov eax, 7\nadd eax, 1\nmov rbx, [0x12345]\nmov eax, 99\nhlt');
+      expect(cpu.run({ instructions: 100, timeoutMs: 1000 })).to.deep.equal({ kind: 'fault', addr: 0x12345n, access: 'read', mapped: false });
+      expect(cpu.getReg(RAX)).to.equal(8n);
+      expect(cpu.getReg(RIP)).to.equal(CODE + 8n);
+    });
+
+    it('counts instructions exactly: a budget smaller than a block runs it instruction by instruction', () => {
+      const cpu = compiled('1: inc eax\ninc eax\ninc eax\njmp 1b');
+      cpu.run({ instructions: 4, timeoutMs: 1000 }); // compiles the loop's block
+      expect(cpu.run({ instructions: 10, timeoutMs: 1000 })).to.deep.equal({ kind: 'budget' });
+      expect(cpu.getReg(RAX)).to.equal(3n + 8n);
+    });
+
+    it('runs the same as the interpreter when a chained successor is invalidated', () => {
+      const cpu = compiled('xor eax, eax\n1: add eax, 1\ncmp eax, 100\njb 1b\nhlt');
+      expect(cpu.run({ instructions: 150, timeoutMs: 1000 }).kind).to.equal('budget');
+      cpu.invalidate(CODE, 0x1000);
+      expect(cpu.run({ instructions: 1000, timeoutMs: 1000 }).kind).to.equal('hlt');
+      expect(cpu.getReg(RAX)).to.equal(100n);
     });
   });
 
