@@ -32,8 +32,8 @@ const hex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart
 export function entry_status(e: MiscEntry): string {
   let out = `${e.enabled ? 'enabled' : 'disabled'}\ninterpreter ${e.interpreter}\nflags: `;
   if (e.flags.P) out += 'P';
-  if (e.flags.C) out += 'C';
   if (e.flags.O) out += 'O';
+  if (e.flags.C) out += 'C';
   if (e.flags.F) out += 'F';
   out += '\n';
   if (e.type === 'E') return out + `extension .${latin1(e.magic)}\n`;
