@@ -23,8 +23,8 @@
  */
 
 import type { InterpCpu } from './cpu.js';
-import { cond } from './flags.js';
-import { ea } from './operands.js';
+import { cond, getCF } from './flags.js';
+import { ea, pop, push } from './operands.js';
 import { genBranches, genInsn } from './gen.js';
 import type { Handler, Insn } from './insn.js';
 import * as C from './ops/control.js';
@@ -63,8 +63,8 @@ export interface Block {
  * (gen.ts) are inlined as JavaScript; the others call their handler.
  */
 export function compileBlock(insns: Insn[], templates = true): Block {
-  const params: string[] = ['cond', 'ea'];
-  const args: unknown[] = [cond, ea];
+  const params: string[] = ['cond', 'ea', 'getCF', 'push', 'pop'];
+  const args: unknown[] = [cond, ea, getCF, push, pop];
   let body = '  const r = c.r, m = c.mem;\n';
   insns.forEach((i, k) => {
     const last = k === insns.length - 1;

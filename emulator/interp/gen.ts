@@ -11,11 +11,12 @@
  * run with blocks on and off.
  */
 
-import { F_ADD, F_LOGIC, F_SUB } from './flags.js';
+import { F_ADD, F_DEC, F_INC, F_LOGIC, F_SUB } from './flags.js';
 import type { Handler, Insn } from './insn.js';
 import * as A from './ops/alu.js';
 import * as C from './ops/control.js';
 import * as M from './ops/mov.js';
+import * as Sy from './ops/system.js';
 
 /**
  * A template generator: JavaScript for instruction number `k` of its block,
@@ -181,6 +182,82 @@ const grp1CmpMemByte: Gen = (i, k) => {
   return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} const a = m.read8(addr0), ah = 0, b = ${i.imm & 0xff}, bh = 0; const lo = (a - b) & 255; const hi = 0; c.fCin = 0; ${lazy(F_SUB, 1)} }`;
 };
 
+/** A register operand of a byte instruction, as [word index, shift]: AH..BH without REX are bits 8-15 of RAX..RBX. */
+function byteReg(n: number, rex: number): [number, number] {
+  return n < 4 || rex !== 0 ? [2 * n, 0] : [2 * (n - 4), 8];
+}
+
+/** Store to memory then stop the block if that dropped decoded code. */
+function stored(code: string, i: Insn, k: number): string {
+  return `${code} if (c.smc) { c.rip = ${i.addr + i.len}; return ${k + 1}; }`;
+}
+
+/** mov Eb,Ib (C6 /0). */
+const movEbIb: Gen = (i, k) => {
+  const v = i.imm & 0xff;
+  if (i.mod === 3) {
+    const [w, sh] = byteReg(i.rm, i.rex);
+    return `r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | ${v << sh};`;
+  }
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} m.write8(a, ${v}); }`, i, k);
+};
+
+/** mov Ev,Iz (C7 /0) at 4 or 8 bytes. */
+const movEvIz: Gen = (i, k) => {
+  const s = i.osize;
+  if (s !== 4 && s !== 8) return null;
+  const lo = i.imm >>> 0, hi = s === 8 ? i.immHi >>> 0 : 0;
+  if (i.mod === 3) return `r[${2 * i.rm}] = ${lo}; r[${2 * i.rm + 1}] = ${hi};`;
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${s === 8 ? `m.write64(a, ${lo}, ${hi});` : `m.write32(a, ${lo});`} }`, i, k);
+};
+
+/** mov Eb,Gb / Gb,Eb between memory and a byte register. */
+const movByte = (load: boolean): Gen => (i, k) => {
+  if (i.mod === 3) return null;
+  const [w, sh] = byteReg(i.reg, i.rex);
+  if (load) return `{ c.bi = ${k}; ${addr(i, k)} r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | (m.read8(a) << ${sh}); }`;
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} m.write8(a, (r[${w}] >>> ${sh}) & 255); }`, i, k);
+};
+
+/** movsx Gv,Eb / Gv,Ew and movsxd Gv,Ed (register or memory) into 4 or 8 bytes. */
+const movsx = (from: number): Gen => (i, k) => {
+  const s = i.osize;
+  if (s !== 4 && s !== 8) return null;
+  let src: string;
+  if (i.mod === 3) {
+    if (from === 1) { const [w, sh] = byteReg(i.rm, i.rex); src = `(r[${w}] >>> ${sh})`; } else src = `r[${2 * i.rm}]`;
+  } else src = `m.${READ[from]}(a)`;
+  const shift = 32 - 8 * from;
+  const pre = i.mod === 3 ? '' : `c.bi = ${k}; ${addr(i, k)} `;
+  const v = shift === 0 ? `(${src} | 0)` : `((${src} << ${shift}) >> ${shift})`;
+  return `{ ${pre}const v = ${v}; r[${2 * i.reg}] = v >>> 0; r[${2 * i.reg + 1}] = ${s === 8 ? 'v < 0 ? 4294967295 : 0' : '0'}; }`;
+};
+
+/** 8-bit op between byte registers (add, sub, and, or, xor, cmp, test). */
+const aluRR8 = (op: number, gbeb: boolean): Gen => (i) => {
+  if (i.mod !== 3 || !SUPPORTED.has(op)) return null;
+  const [dw, dsh] = byteReg(gbeb ? i.reg : i.rm, i.rex), [sw, ssh] = byteReg(gbeb ? i.rm : i.reg, i.rex);
+  const body = op === A.ALU_ADD ? `const lo = (a + b) & 255; c.fOp = ${F_ADD};`
+    : op === A.ALU_SUB || op === A.ALU_CMP ? `const lo = (a - b) & 255; c.fCin = 0; c.fOp = ${F_SUB};`
+      : `const lo = a ${op === A.ALU_OR ? '|' : op === A.ALU_XOR ? '^' : '&'} b; c.fOp = ${F_LOGIC};`;
+  const write = op !== A.ALU_CMP && op !== TEST ? ` r[${dw}] = (r[${dw}] & ${(~(0xff << dsh)) >>> 0}) | (lo << ${dsh});` : '';
+  return `{ const a = (r[${dw}] >>> ${dsh}) & 255, b = (r[${sw}] >>> ${ssh}) & 255; ${body} c.fSize = 1; c.fDstLo = a; c.fDstHi = 0; c.fSrcLo = b; c.fSrcHi = 0; c.fResLo = lo; c.fResHi = 0;${write} }`;
+};
+
+/** inc/dec of a 4- or 8-byte register (group 5 /0 /1): CF kept through fCin. */
+const incDecR: Gen = (i) => {
+  const s = i.osize, op = i.reg & 7;
+  if (i.mod !== 3 || (s !== 4 && s !== 8) || op > 1) return null;
+  const n = i.rm, dec = op === 1;
+  const lo = dec ? `(a - 1) >>> 0` : `(a + 1) >>> 0`;
+  const hi = s === 8 ? (dec ? `a === 0 ? (ah - 1) >>> 0 : ah` : `a === 4294967295 ? (ah + 1) >>> 0 : ah`) : '0';
+  return `{ ${load('a', n, s)} const cf = getCF(c); const lo = ${lo}, hi = ${hi}; ${store(n, s, 'lo', 'hi')} c.fCin = cf; c.fOp = ${dec ? F_DEC : F_INC}; c.fSize = ${s}; c.fDstLo = a; c.fDstHi = ah; c.fSrcLo = 1; c.fSrcHi = 0; c.fResLo = lo; c.fResHi = hi; }`;
+};
+
+/** push/pop of a 64-bit register (50+r, 58+r) through operands.ts push/pop (a store or a load: may fault). */
+const pushR: Gen = (i, k) => i.osize === 2 ? null : stored(`c.bi = ${k}; push(c, 8, r[${2 * i.reg}], r[${2 * i.reg + 1}]);`, i, k);
+const popR: Gen = (i, k) => i.osize === 2 ? null : `{ c.bi = ${k}; const lo = pop(c, 8); r[${2 * i.reg}] = lo; r[${2 * i.reg + 1}] = c.hi; }`;
+
 /** jcc: the one template that moves RIP (the block ends with it). */
 const jcc: Gen = (i) => `c.rip = cond(c, ${i.op & 15}) ? ${i.target} : ${i.addr + i.len};`;
 const jmp: Gen = (i) => `c.rip = ${i.target};`;
@@ -195,7 +272,18 @@ function firstOf(...gens: Gen[]): Gen {
   };
 }
 
+const nop: Gen = () => '';
+
 const GENS = new Map<Handler, Gen>([
+  [Sy.opNop, nop],
+  [M.opMovEbIb, movEbIb], [M.opMovEvIz, movEvIz], [M.opMovGbEb, movByte(true)], [M.opMovEbGb, movByte(false)],
+  [M.opMovsxGvEb, movsx(1)], [M.opMovsxGvEw, movsx(2)], [M.opMovsxdGvEd, movsx(4)],
+  [A.opAddEbGb, aluRR8(A.ALU_ADD, false)], [A.opAddGbEb, aluRR8(A.ALU_ADD, true)],
+  [A.opSubEbGb, aluRR8(A.ALU_SUB, false)], [A.opSubGbEb, aluRR8(A.ALU_SUB, true)],
+  [A.opAndEbGb, aluRR8(A.ALU_AND, false)], [A.opOrEbGb, aluRR8(A.ALU_OR, false)], [A.opXorEbGb, aluRR8(A.ALU_XOR, false)],
+  [A.opCmpEbGb, aluRR8(A.ALU_CMP, false)], [A.opCmpGbEb, aluRR8(A.ALU_CMP, true)], [A.opTestEbGb, aluRR8(TEST, false)],
+  [C.opGrp5Ev, incDecR],
+  [M.opPushZv, pushR], [M.opPopZv, popR],
   [A.opAddEvGv, aluRR(A.ALU_ADD, false)],
   [A.opSubEvGv, aluRR(A.ALU_SUB, false)],
   [A.opAndEvGv, aluRR(A.ALU_AND, false)],

@@ -418,7 +418,11 @@ function randomInsn(next: () => bigint): string {
   const imm = Number(next() % 256n) - 128;
   const mem = pick(['qword ptr [rsp - 64]', 'qword ptr [rsp - 60]']);
   const memOf = (sz: number): string => mem.replace('qword', { 1: 'byte', 2: 'word', 4: 'dword', 8: 'qword' }[sz]!);
-  switch (Number(next() % 20n)) {
+  switch (Number(next() % 24n)) {
+    case 20: return `push ${pick(STREAM_REGS[8]!)}\n  pop ${pick(STREAM_REGS[8]!)}`;
+    case 21: return `mov ${memOf(size === 2 ? 4 : size)}, ${size === 8 ? imm * 65536 : imm}`;
+    case 22: return size >= 4 ? `movsx ${a}, ${memOf(pick([1, 2]))}` : `movsx ${STREAM_REGS[4]![1]}, ${memOf(size)}`;
+    case 23: return size === 8 ? `movsxd ${a}, ${memOf(4)}` : `inc ${memOf(size)}`;
     case 14: return size >= 4 ? `mov ${memOf(size)}, ${a}` : `mov ${a}, ${memOf(size)}`;
     case 15: return size >= 4 ? `mov ${a}, ${memOf(size)}` : `cmp ${memOf(1)}, ${imm}`;
     case 16: return size >= 4 ? `${pick(['add', 'sub', 'and', 'or', 'xor', 'cmp'])} ${a}, ${memOf(size)}` : `add ${memOf(size)}, ${a}`;
