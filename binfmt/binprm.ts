@@ -72,6 +72,8 @@ export class LinuxBinprm {
   readonly kernel: Kernel;
   /** The task doing the exec (Linux `current`). */
   readonly task: Task;
+  /** Linux 6.14+: comm comes from the file's dentry (execveat with AT_EMPTY_PATH); used by the 6.18 profile. */
+  comm_from_dentry = false;
   // Linux keeps the argument strings in the temporary stack VMA's pages:
   /** The argument area being built, top-down: strings live at argArea[p - argBase ...]. */
   argArea: Uint8Array = new Uint8Array(0);

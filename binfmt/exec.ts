@@ -81,6 +81,7 @@ function bprmFilename(t: Task, fd: number, filename: string | null, bprm: LinuxB
   if (filename === null) return 'none';
   if (fd === AT_FDCWD || filename.startsWith('/')) return filename;
   const name = filename === '' ? `/dev/fd/${fd}` : `/dev/fd/${fd}/${filename}`;
+  if (filename === '' && bprm.kernel.profile.commFromDentryForEmptyPath) bprm.comm_from_dentry = true;
   // Linux: a script exec'd through a close-on-exec fd cannot reopen itself by this name.
   if (t.files.getCloexec(fd)) bprm.interp_flags |= BINPRM_FLAGS_PATH_INACCESSIBLE;
   return name;

@@ -16,6 +16,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { type MmStruct, pageAlignDown, STACK_TOP } from '../kernel/mm/mm_struct.js';
 import { VM_GROWSDOWN } from '../kernel/mm/vma.js';
 import { copy_to_user } from '../kernel/mm/uaccess.js';
+import { de_thread, mm_release } from '../kernel/fork.js';
 import { flush_signal_handlers } from '../kernel/signal.js';
 import { dirfdStart } from '../kernel/syscalls/sys_fs.js';
 import type { Task } from '../kernel/task.js';
@@ -128,6 +129,8 @@ export function read_code(t: Task, file: File, addr: number, pos: number, len: n
 export function flush_old_exec(bprm: LinuxBinprm): number {
   const t = bprm.task;
   const k = bprm.kernel;
+  const r = de_thread(k, t);
+  if (r < 0) return r;
   set_mm_exe_file(t, bprm.file!);
   exec_mmap(k, t, bprm.mm!);
   bprm.mm = null;
@@ -146,6 +149,7 @@ function set_mm_exe_file(t: Task, file: File): void {
 
 function exec_mmap(k: Kernel, t: Task, mm: MmStruct): void {
   const old = t.mm;
+  mm_release(k, t, old); // a vfork parent waiting for this exec wakes up
   if (old && t.cpu) old.detachCpu(t.cpu);
   t.cpu?.dispose();
   t.cpu = k.engine.createCpu();
@@ -161,7 +165,9 @@ function exec_mmap(k: Kernel, t: Task, mm: MmStruct): void {
  */
 export function setup_new_exec(bprm: LinuxBinprm): void {
   const t = bprm.task;
-  const base = bprm.filename.slice(bprm.filename.lastIndexOf('/') + 1);
+  // Linux kbasename(bprm->filename); 6.14+ takes the dentry's name for execveat(fd, "", AT_EMPTY_PATH).
+  const from = bprm.comm_from_dentry && bprm.file?.f_dentry ? bprm.file.f_dentry.d_name : bprm.filename;
+  const base = from.slice(from.lastIndexOf('/') + 1);
   t.comm = base.slice(0, TASK_COMM_LEN - 1);
   flush_signal_handlers(t.sighand, false);
   t.sas_ss_sp = 0;

@@ -22,6 +22,11 @@ export interface KernelProfile {
   readonly umhModel: 'fork_usermode_blob' | 'usermode_driver';
   /** fs/binfmt_misc.c (5.12+): flag P also sets AT_FLAGS_PRESERVE_ARGV0 in AT_FLAGS. */
   readonly miscPreserveArgv0InAtFlags: boolean;
+  /**
+   * fs/exec.c (6.14+ bprm->comm_from_dentry): execveat(fd, "", AT_EMPTY_PATH)
+   * names the task after the file's dentry, not "<fd>" from "/dev/fd/<fd>".
+   */
+  readonly commFromDentryForEmptyPath: boolean;
   /** include/uapi/linux/auxvec.h: AT_RSEQ_FEATURE_SIZE / AT_RSEQ_ALIGN (6.3+) and AT_MINSIGSTKSZ (5.14+ on x86). */
   readonly auxvRseqAndMinsigstksz: boolean;
 }
@@ -35,6 +40,7 @@ export const PROFILE_4_18: KernelProfile = Object.freeze({
   readImpliesExecWithoutGnuStack: true,
   umhModel: 'fork_usermode_blob',
   miscPreserveArgv0InAtFlags: false,
+  commFromDentryForEmptyPath: false,
   auxvRseqAndMinsigstksz: false,
 });
 
@@ -47,6 +53,7 @@ export const PROFILE_6_18: KernelProfile = Object.freeze({
   readImpliesExecWithoutGnuStack: false,
   umhModel: 'usermode_driver',
   miscPreserveArgv0InAtFlags: true,
+  commFromDentryForEmptyPath: true,
   auxvRseqAndMinsigstksz: true,
 });
 
