@@ -118,7 +118,31 @@ function addr(i: Insn, k: number): string {
   return code;
 }
 
-const READ: Record<number, string> = { 1: 'read8', 2: 'read16', 4: 'read32' };
+/**
+ * Memory access with the TLB hit path inline (memory.ts; `rT rB rV wT wB
+ * wV` and the scratch `pg` are declared at the top of every block). A miss,
+ * or an access that straddles a page, calls the GuestMemory method, which
+ * refills the TLB or raises the fault. `A` is a plain identifier.
+ */
+function rd(size: number, A: string): string {
+  const hit = `rT[(pg = Math.floor(${A} / 4096)) & 255] === pg`;
+  if (size === 1) return `(${hit} ? rB[pg & 255][${A} & 4095] : m.read8(${A}))`;
+  const get = size === 2 ? 'getUint16' : 'getUint32';
+  return `(${hit} && (${A} & 4095) <= ${4096 - size} ? rV[pg & 255].${get}(${A} & 4095, true) : m.${size === 2 ? 'read16' : 'read32'}(${A}))`;
+}
+
+/** `lo = low half; hi = high half` of the 64-bit value at A (lo and hi declared by the caller). */
+function rd64(A: string, lo: string, hi: string): string {
+  return `if (rT[(pg = Math.floor(${A} / 4096)) & 255] === pg && (${A} & 4095) <= 4088) { const v = rV[pg & 255]; ${lo} = v.getUint32(${A} & 4095, true); ${hi} = v.getUint32((${A} & 4095) + 4, true); } else { ${lo} = m.read64(${A}); ${hi} = m.hi; }`;
+}
+
+function wr(size: number, A: string, V: string, V2 = '0'): string {
+  const hit = `wT[(pg = Math.floor(${A} / 4096)) & 255] === pg`;
+  if (size === 1) return `if (${hit}) wB[pg & 255][${A} & 4095] = ${V}; else m.write8(${A}, ${V});`;
+  if (size === 8) return `if (${hit} && (${A} & 4095) <= 4088) { const v = wV[pg & 255]; v.setUint32(${A} & 4095, ${V}, true); v.setUint32((${A} & 4095) + 4, ${V2}, true); } else m.write64(${A}, ${V}, ${V2});`;
+  return `if (${hit} && (${A} & 4095) <= 4092) wV[pg & 255].setUint32(${A} & 4095, ${V}, true); else m.write32(${A}, ${V});`;
+}
+
 
 /** mov Gv,Ev from memory (sizes 4, 8). */
 const movLoad: Gen = (i, k) => {
@@ -126,8 +150,8 @@ const movLoad: Gen = (i, k) => {
   if (i.mod === 3 || (s !== 4 && s !== 8)) return null;
   const d = i.reg;
   return s === 8
-    ? `{ c.bi = ${k}; ${addr(i, k)} const lo = m.read64(a); r[${2 * d}] = lo; r[${2 * d + 1}] = m.hi; }`
-    : `{ c.bi = ${k}; ${addr(i, k)} r[${2 * d}] = m.read32(a); r[${2 * d + 1}] = 0; }`;
+    ? `{ c.bi = ${k}; ${addr(i, k)} let lo = 0, hi = 0; ${rd64('a', 'lo', 'hi')} r[${2 * d}] = lo; r[${2 * d + 1}] = hi; }`
+    : `{ c.bi = ${k}; ${addr(i, k)} r[${2 * d}] = ${rd(4, 'a')}; r[${2 * d + 1}] = 0; }`;
 };
 
 /** mov Ev,Gv to memory (sizes 4, 8): a store, so the block checks for self-modified code after it. */
@@ -136,14 +160,14 @@ const movStore: Gen = (i, k) => {
   if (i.mod === 3 || (s !== 4 && s !== 8)) return null;
   const g = i.reg;
   return (s === 8
-    ? `{ c.bi = ${k}; ${addr(i, k)} m.write64(a, r[${2 * g}], r[${2 * g + 1}]); }`
-    : `{ c.bi = ${k}; ${addr(i, k)} m.write32(a, r[${2 * g}]); }`) + ` if (c.smc) { c.rip = ${i.addr + i.len}; return ${k + 1}; }`;
+    ? `{ c.bi = ${k}; ${addr(i, k)} ${wr(8, 'a', `r[${2 * g}]`, `r[${2 * g + 1}]`)} }`
+    : `{ c.bi = ${k}; ${addr(i, k)} ${wr(4, 'a', `r[${2 * g}]`)} }`) + ` if (c.smc) { c.rip = ${i.addr + i.len}; return ${k + 1}; }`;
 };
 
 /** movzx Gv,Eb / Gv,Ew from memory. */
 const movzxLoad = (from: number): Gen => (i, k) => {
   if (i.mod === 3 || (i.osize !== 4 && i.osize !== 8)) return null;
-  return `{ c.bi = ${k}; ${addr(i, k)} r[${2 * i.reg}] = m.${READ[from]}(a); r[${2 * i.reg + 1}] = 0; }`;
+  return `{ c.bi = ${k}; ${addr(i, k)} r[${2 * i.reg}] = ${rd(from, 'a')}; r[${2 * i.reg + 1}] = 0; }`;
 };
 
 /** lea Gv,M (64- and 32-bit, no segment): never touches memory. */
@@ -163,7 +187,7 @@ const lea: Gen = (i, k) => {
 const aluLoad = (op: number): Gen => (i, k) => {
   const s = i.osize;
   if (i.mod === 3 || (s !== 4 && s !== 8) || !SUPPORTED.has(op)) return null;
-  const read = s === 8 ? 'const b = m.read64(a), bh = m.hi;' : 'const b = m.read32(a), bh = 0;';
+  const read = s === 8 ? `let b = 0, bh = 0; ${rd64('a', 'b', 'bh')}` : `const b = ${rd(4, 'a')}, bh = 0;`;
   const write = op !== A.ALU_CMP;
   return `{ c.bi = ${k}; ${addr(i, k)} ${read} ${load('a0', i.reg, s)} { const a = a0, ah = a0h; ${aluBody(op, s)}${write ? ' ' + store(i.reg, s, 'lo', 'hi') : ''} } }`;
 };
@@ -172,14 +196,14 @@ const aluLoad = (op: number): Gen => (i, k) => {
 const grp1CmpMem: Gen = (i, k) => {
   const s = i.osize;
   if (i.mod === 3 || (i.reg & 7) !== A.ALU_CMP || (s !== 4 && s !== 8)) return null;
-  const read = s === 8 ? 'const a = m.read64(addr0), ah = m.hi;' : 'const a = m.read32(addr0), ah = 0;';
+  const read = s === 8 ? `let a = 0, ah = 0; ${rd64('addr0', 'a', 'ah')}` : `const a = ${rd(4, 'addr0')}, ah = 0;`;
   return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} ${read} const b = ${i.imm >>> 0}, bh = ${s === 8 ? i.immHi >>> 0 : 0}; ${aluBody(A.ALU_SUB, s)} }`;
 };
 
 /** cmp byte [mem], imm8 (80 /7): the commonest string-scanning compare. */
 const grp1CmpMemByte: Gen = (i, k) => {
   if (i.mod === 3 || (i.reg & 7) !== A.ALU_CMP) return null;
-  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} const a = m.read8(addr0), ah = 0, b = ${i.imm & 0xff}, bh = 0; const lo = (a - b) & 255; const hi = 0; c.fCin = 0; ${lazy(F_SUB, 1)} }`;
+  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} const a = ${rd(1, 'addr0')}, ah = 0, b = ${i.imm & 0xff}, bh = 0; const lo = (a - b) & 255; const hi = 0; c.fCin = 0; ${lazy(F_SUB, 1)} }`;
 };
 
 /** A register operand of a byte instruction, as [word index, shift]: AH..BH without REX are bits 8-15 of RAX..RBX. */
@@ -199,7 +223,7 @@ const movEbIb: Gen = (i, k) => {
     const [w, sh] = byteReg(i.rm, i.rex);
     return `r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | ${v << sh};`;
   }
-  return stored(`{ c.bi = ${k}; ${addr(i, k)} m.write8(a, ${v}); }`, i, k);
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(1, 'a', `${v}`)} }`, i, k);
 };
 
 /** mov Ev,Iz (C7 /0) at 4 or 8 bytes. */
@@ -208,15 +232,15 @@ const movEvIz: Gen = (i, k) => {
   if (s !== 4 && s !== 8) return null;
   const lo = i.imm >>> 0, hi = s === 8 ? i.immHi >>> 0 : 0;
   if (i.mod === 3) return `r[${2 * i.rm}] = ${lo}; r[${2 * i.rm + 1}] = ${hi};`;
-  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${s === 8 ? `m.write64(a, ${lo}, ${hi});` : `m.write32(a, ${lo});`} }`, i, k);
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(s, 'a', `${lo}`, `${hi}`)} }`, i, k);
 };
 
 /** mov Eb,Gb / Gb,Eb between memory and a byte register. */
 const movByte = (load: boolean): Gen => (i, k) => {
   if (i.mod === 3) return null;
   const [w, sh] = byteReg(i.reg, i.rex);
-  if (load) return `{ c.bi = ${k}; ${addr(i, k)} r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | (m.read8(a) << ${sh}); }`;
-  return stored(`{ c.bi = ${k}; ${addr(i, k)} m.write8(a, (r[${w}] >>> ${sh}) & 255); }`, i, k);
+  if (load) return `{ c.bi = ${k}; ${addr(i, k)} r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | (${rd(1, 'a')} << ${sh}); }`;
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(1, 'a', `(r[${w}] >>> ${sh}) & 255`)} }`, i, k);
 };
 
 /** movsx Gv,Eb / Gv,Ew and movsxd Gv,Ed (register or memory) into 4 or 8 bytes. */
@@ -226,7 +250,7 @@ const movsx = (from: number): Gen => (i, k) => {
   let src: string;
   if (i.mod === 3) {
     if (from === 1) { const [w, sh] = byteReg(i.rm, i.rex); src = `(r[${w}] >>> ${sh})`; } else src = `r[${2 * i.rm}]`;
-  } else src = `m.${READ[from]}(a)`;
+  } else src = rd(from, 'a');
   const shift = 32 - 8 * from;
   const pre = i.mod === 3 ? '' : `c.bi = ${k}; ${addr(i, k)} `;
   const v = shift === 0 ? `(${src} | 0)` : `((${src} << ${shift}) >> ${shift})`;

@@ -53,13 +53,15 @@ export class GuestMemory {
   /** Called when a guest store hits a page holding decoded code. */
   onCodeWrite: (pn: number) => void = () => {};
 
-  // Read TLB (pages readable: any of R, W, X on x86) and write TLB (PROT_WRITE, not code).
-  private readonly rTag = new Float64Array(TLB_SIZE).fill(-1);
-  private readonly rView: DataView[] = new Array<DataView>(TLB_SIZE);
-  private readonly rBytes: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE);
-  private readonly wTag = new Float64Array(TLB_SIZE).fill(-1);
-  private readonly wView: DataView[] = new Array<DataView>(TLB_SIZE);
-  private readonly wBytes: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE);
+  // Read TLB (pages readable: any of R, W, X on x86) and write TLB (PROT_WRITE,
+  // not code). Public for the block compiler, which inlines the hit path
+  // (gen.ts); entry i holds page p when tag[i] === p and i === p & 255.
+  readonly rTag = new Float64Array(TLB_SIZE).fill(-1);
+  readonly rView: DataView[] = new Array<DataView>(TLB_SIZE);
+  readonly rBytes: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE);
+  readonly wTag = new Float64Array(TLB_SIZE).fill(-1);
+  readonly wView: DataView[] = new Array<DataView>(TLB_SIZE);
+  readonly wBytes: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE);
 
   /** High half of the last 64-bit read (read64 returns the low half). */
   hi = 0;
