@@ -29,6 +29,8 @@ export const F_LOGIC = 5;
 /** inc/dec: as add/sub of 1, but CF is the one saved in fCin. */
 export const F_INC = 6;
 export const F_DEC = 7;
+/** shl/shr/sar with a nonzero count (compiled blocks): SF ZF PF of the result, CF in fCin, OF in fSrcLo, AF 0. */
+export const F_SHIFT = 8;
 
 /** PARITY[b] is FLAG_PF when b has an even number of set bits. */
 export const PARITY = new Uint8Array(256);
@@ -95,6 +97,8 @@ function computeArith(c: InterpCpu): number {
       break;
     case F_LOGIC:
       return f;
+    case F_SHIFT:
+      return f | (c.fCin ? FLAG_CF : 0) | (c.fSrcLo ? FLAG_OF : 0);
   }
   if (cf) f |= FLAG_CF;
   if (of) f |= FLAG_OF;

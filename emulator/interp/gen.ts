@@ -11,11 +11,12 @@
  * run with blocks on and off.
  */
 
-import { F_ADD, F_DEC, F_INC, F_LOGIC, F_SUB } from './flags.js';
+import { F_ADD, F_DEC, F_INC, F_LOGIC, F_SHIFT, F_SUB } from './flags.js';
 import type { Handler, Insn } from './insn.js';
 import * as A from './ops/alu.js';
 import * as C from './ops/control.js';
 import * as M from './ops/mov.js';
+import * as Sh from './ops/shift.js';
 import * as Sy from './ops/system.js';
 
 /**
@@ -282,6 +283,37 @@ const incDecR: Gen = (i) => {
 const pushR: Gen = (i, k) => i.osize === 2 ? null : stored(`c.bi = ${k}; push(c, 8, r[${2 * i.reg}], r[${2 * i.reg + 1}]);`, i, k);
 const popR: Gen = (i, k) => i.osize === 2 ? null : `{ c.bi = ${k}; const lo = pop(c, 8); r[${2 * i.reg}] = lo; r[${2 * i.reg + 1}] = c.hi; }`;
 
+/**
+ * shl/shr/sar of a 4- or 8-byte register by a constant count (C1 /4 /5 /7
+ * Ib, D1 /4 /5 /7): the count is known when compiling, so the code for it
+ * is straight. Flags as ops/shift.ts leaves them, through the lazy F_SHIFT.
+ */
+const shiftRI = (one: boolean): Gen => (i) => {
+  const s = i.osize, op = i.reg & 7;
+  if (i.mod !== 3 || (s !== 4 && s !== 8) || (op !== 4 && op !== 5 && op !== 7 && op !== 6)) return null;
+  const n = (one ? 1 : i.imm) & (s === 8 ? 63 : 31), d = i.rm;
+  if (n === 0) return s === 4 ? `r[${2 * d + 1}] = 0;` : '';
+  let code: string;
+  if (s === 4) {
+    if (op === 5) code = `const lo = a >>> ${n}, hi = 0, cf = (a >>> ${n - 1}) & 1, of = a >>> 31;`;
+    else if (op === 7) code = `const lo = (a >> ${n}) >>> 0, hi = 0, cf = ((a | 0) >> ${n - 1}) & 1, of = 0;`;
+    else code = `const lo = (a << ${n}) >>> 0, hi = 0, cf = (a >>> ${32 - n}) & 1, of = (lo >>> 31) ^ cf;`;
+  } else if (op === 5) {
+    code = n < 32 ? `const lo = ((a >>> ${n}) | (ah << ${32 - n})) >>> 0, hi = ah >>> ${n}, cf = (a >>> ${n - 1}) & 1, of = ah >>> 31;`
+      : n === 32 ? `const lo = ah, hi = 0, cf = a >>> 31, of = ah >>> 31;`
+        : `const lo = ah >>> ${n - 32}, hi = 0, cf = (ah >>> ${n - 33}) & 1, of = ah >>> 31;`;
+  } else if (op === 7) {
+    code = n < 32 ? `const lo = ((a >>> ${n}) | (ah << ${32 - n})) >>> 0, hi = (ah >> ${n}) >>> 0, cf = (a >>> ${n - 1}) & 1, of = 0;`
+      : n === 32 ? `const lo = ah, hi = (ah >> 31) >>> 0, cf = a >>> 31, of = 0;`
+        : `const lo = (ah >> ${n - 32}) >>> 0, hi = (ah >> 31) >>> 0, cf = ((ah | 0) >> ${n - 33}) & 1, of = 0;`;
+  } else {
+    code = n < 32 ? `const hi = ((ah << ${n}) | (a >>> ${32 - n})) >>> 0, lo = (a << ${n}) >>> 0, cf = (ah >>> ${32 - n}) & 1, of = (hi >>> 31) ^ cf;`
+      : n === 32 ? `const hi = a, lo = 0, cf = ah & 1, of = (hi >>> 31) ^ cf;`
+        : `const hi = (a << ${n - 32}) >>> 0, lo = 0, cf = (a >>> ${64 - n}) & 1, of = (hi >>> 31) ^ cf;`;
+  }
+  return `{ ${load('a', d, s)} ${code} ${store(d, s, 'lo', 'hi')} c.fOp = ${F_SHIFT}; c.fSize = ${s}; c.fResLo = lo; c.fResHi = hi; c.fCin = cf; c.fSrcLo = of; }`;
+};
+
 /** jcc: the one template that moves RIP (the block ends with it). */
 const jcc: Gen = (i) => `c.rip = cond(c, ${i.op & 15}) ? ${i.target} : ${i.addr + i.len};`;
 const jmp: Gen = (i) => `c.rip = ${i.target};`;
@@ -307,6 +339,7 @@ const GENS = new Map<Handler, Gen>([
   [A.opAndEbGb, aluRR8(A.ALU_AND, false)], [A.opOrEbGb, aluRR8(A.ALU_OR, false)], [A.opXorEbGb, aluRR8(A.ALU_XOR, false)],
   [A.opCmpEbGb, aluRR8(A.ALU_CMP, false)], [A.opCmpGbEb, aluRR8(A.ALU_CMP, true)], [A.opTestEbGb, aluRR8(TEST, false)],
   [C.opGrp5Ev, incDecR],
+  [Sh.opGrp2EvIb, shiftRI(false)], [Sh.opGrp2Ev1, shiftRI(true)],
   [M.opPushZv, pushR], [M.opPopZv, popR],
   [A.opAddEvGv, aluRR(A.ALU_ADD, false)],
   [A.opSubEvGv, aluRR(A.ALU_SUB, false)],

@@ -70,6 +70,7 @@ function generate(perForm: number): Case[] {
     for (const op of ['shl', 'shr', 'sar']) {
       add(`${op} ${A}, cl`, ARITH & ~AF, (c) => { if (((c.c & 0xffn) & (s === 8 ? 63n : 31n)) > 1n) c.mask &= ~OF; });
       add(`${op} ${A}, 1`, ARITH & ~AF);
+      for (const n of [0, 2, 7, 31, 32, 33, 63]) add(`${op} ${A}, ${n}`, (n & (s === 8 ? 63 : 31)) > 1 ? ARITH & ~AF & ~OF : ARITH & ~AF);
     }
     for (const op of ['rol', 'ror', 'rcl', 'rcr']) {
       add(`${op} ${A}, cl`, CF | OF, (c) => { if ((c.c & (s === 8 ? 63n : 31n)) > 1n) c.mask &= ~OF; });
