@@ -15,9 +15,10 @@ import { register_binfmt } from '../binfmt/formats.js';
 import { EXEC_SYSCALLS } from '../binfmt/sys_exec.js';
 import type { Engine } from '../emulator/engine.js';
 import { HostStreamFile, type HostStreamOptions } from '../kernel/fs/hoststream.js';
-import type { Inode } from '../kernel/fs/inode.js';
-import { Dentry } from '../kernel/fs/namei.js';
-import { TmpfsDir, TmpfsFile } from '../kernel/fs/tmpfs.js';
+import { d_delete, d_instantiate, d_lookup, type Dentry } from '../kernel/fs/dcache.js';
+import { ensure_dir } from '../kernel/fs/init_fs.js';
+import { follow_mount } from '../kernel/fs/mount.js';
+import { TmpfsFile } from '../kernel/fs/tmpfs.js';
 import { Kernel } from '../kernel/kernel.js';
 import type { KernelProfile } from '../kernel/profile.js';
 import type { Task } from '../kernel/task.js';
@@ -44,27 +45,27 @@ export function bootKernel(opts: BootOptions): Kernel {
   return k;
 }
 
-/** mkdir -p in the kernel's tmpfs; returns the directory's dentry. */
+/** mkdir -p in the guest's root filesystem (crossing mounts as a walk does); returns the directory's dentry. */
 export function mkdirs(k: Kernel, dir: string): Dentry {
   let d = k.root;
   for (const name of dir.split('/').filter(Boolean)) {
-    let child = d.d_inode.lookup(name);
-    if (!child || typeof child === 'number') {
-      child = new TmpfsDir(k.rootSb);
-      d.d_inode.link(name, child);
-    }
-    d = new Dentry(name, d, child as Inode);
+    const next = ensure_dir(d, name, 0o755);
+    if (!next) throw new Error(`kemu: cannot make directory ${dir} in the guest`);
+    d = follow_mount(next);
   }
   return d;
 }
 
-/** Put `bytes` at `guestPath` in the tmpfs with `mode`. */
+/** Put `bytes` at `guestPath` in the guest's tmpfs with `mode`. */
 export function installFile(k: Kernel, guestPath: string, bytes: Uint8Array, mode: number): TmpfsFile {
   const parent = mkdirs(k, path.posix.dirname(guestPath));
-  const file = new TmpfsFile(k.rootSb, mode);
+  const name = path.posix.basename(guestPath);
+  const file = new TmpfsFile(parent.d_inode.i_sb, mode);
   file.writeAt(bytes, 0);
-  parent.d_inode.unlink(path.posix.basename(guestPath));
-  parent.d_inode.link(path.posix.basename(guestPath), file);
+  const old = d_lookup(parent, name);
+  if (old && typeof old !== 'number') { parent.d_inode.unlink(name); d_delete(old); }
+  parent.d_inode.link(name, file);
+  d_instantiate(parent, name, file);
   return file;
 }
 

@@ -12,9 +12,9 @@ import {
   FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, SIGFPE, SIGILL, SIGSEGV, SIGTRAP,
 } from '../abi/signal.js';
 import { FilesStruct } from './fs/fdtable.js';
+import type { SuperBlock } from './fs/inode.js';
+import { init_mount_tree, type MountSource } from './fs/init_fs.js';
 import { Dentry, ROOT_CRED, type FsStruct } from './fs/namei.js';
-import { ProcRoot } from './fs/procfs.js';
-import { newSuperBlock, TmpfsDir } from './fs/tmpfs.js';
 import { PROFILE_4_18, type KernelProfile } from './profile.js';
 import { SigHand } from './signal.js';
 import { do_syscall_64 } from './syscalls/dispatch.js';
@@ -30,6 +30,8 @@ export interface KernelOptions {
   tracer?: Tracer;
   /** Guest instructions per slice before another task may run. */
   sliceInstructions?: number;
+  /** The root filesystem (default: an empty tmpfs); /proc, /dev and /tmp are mounted or made on it. */
+  rootfs?: MountSource;
 }
 
 export class Kernel {
@@ -37,7 +39,8 @@ export class Kernel {
   readonly profile: KernelProfile;
   readonly tracer: Tracer;
   readonly tasks = new Map<number, Task>();
-  readonly rootSb = newSuperBlock('tmpfs');
+  /** The root filesystem's superblock and root dentry (kernel/fs/init_fs.ts). */
+  readonly rootSb: SuperBlock;
   readonly root: Dentry;
   readonly syscalls: Array<SyscallEntry | undefined>;
   /** Syscall numbers already reported as unimplemented (each is reported once). */
@@ -55,12 +58,13 @@ export class Kernel {
     this.profile = opts.profile ?? PROFILE_4_18;
     this.tracer = opts.tracer ?? new Tracer();
     this.slice = opts.sliceInstructions ?? 1_000_000;
-    this.root = new Dentry('/', null, new TmpfsDir(this.rootSb));
-    this.root.d_inode.link('proc', new ProcRoot({
+    this.root = init_mount_tree({
       current: () => this.current,
       task: (pid) => this.tasks.get(pid) ?? null,
       pids: () => [...this.tasks.values()].filter((t) => t.pid === t.tgid && t.state !== 'dead').map((t) => t.pid),
-    }));
+      release: () => this.profile.release,
+    }, opts.rootfs);
+    this.rootSb = this.root.d_inode.i_sb;
     this.syscalls = buildSyscallTable();
   }
 

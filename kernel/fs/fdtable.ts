@@ -34,11 +34,17 @@ export class FilesStruct {
     if (e) e.cloexec = on;
   }
 
-  /** Linux get_unused_fd_flags + fd_install: lowest free fd >= `min`; takes the caller's reference. */
-  install(file: File, cloexec = false, min = 0): number {
+  /** Linux get_unused_fd_flags: the lowest free fd >= `min`, or -EMFILE (reserves nothing: the kernel is single-threaded). */
+  get_unused_fd(min = 0): number {
     let fd = min;
     while (fd < this.nofile && this.fds[fd]) fd++;
-    if (fd >= this.nofile) return -EMFILE;
+    return fd >= this.nofile ? -EMFILE : fd;
+  }
+
+  /** Linux get_unused_fd_flags + fd_install: lowest free fd >= `min`; takes the caller's reference. */
+  install(file: File, cloexec = false, min = 0): number {
+    const fd = this.get_unused_fd(min);
+    if (fd < 0) return fd;
     this.fds[fd] = { file, cloexec };
     return fd;
   }
@@ -59,6 +65,19 @@ export class FilesStruct {
     this.fds[fd] = undefined;
     fput(e.file);
     return 0;
+  }
+
+  /**
+   * Linux fs/file.c __range_close / __range_cloexec: close (or mark
+   * close-on-exec) every open fd in [first, last].
+   */
+  closeRange(first: number, last: number, cloexecOnly: boolean): void {
+    const end = Math.min(last, this.fds.length - 1);
+    for (let fd = first; fd <= end; fd++) {
+      if (!this.fds[fd]) continue;
+      if (cloexecOnly) this.fds[fd]!.cloexec = true;
+      else this.close(fd);
+    }
   }
 
   /** Linux do_close_on_exec. */

@@ -1,39 +1,48 @@
 /**
  * Open files: Linux include/linux/fs.h struct file (an open file
- * description: position, flags, the inode) and its file_operations.
+ * description: position, flags, the inode, where it was opened) and its
+ * file_operations.
  *
  * The base class reads and writes through the inode at f_pos; special files
  * (host streams, pipes, devices) override the operations they implement.
+ * An O_PATH file (FMODE_PATH) only names a place: every I/O on it is EBADF,
+ * as Linux's empty_fops and fdget() make it.
  */
 
 import { EBADF, EINVAL, ENOTTY, ESPIPE } from '../../abi/errno.js';
 import { O_APPEND, S_IFDIR, S_IFMT, S_IFREG, SEEK_CUR, SEEK_END, SEEK_SET } from '../../abi/fcntl.js';
+import { d_path, type Dentry } from './dcache.js';
 import type { Inode } from './inode.js';
-import type { Dentry } from './namei.js';
 
 /** Linux include/linux/fs.h FMODE_* bits. */
 export const FMODE_READ = 0x1;
 export const FMODE_WRITE = 0x2;
 export const FMODE_EXEC = 0x20;
-
+export const FMODE_PATH = 0x4000;
 
 export class File {
   f_pos = 0;
   /** Linux f_count: references from fd tables, bprm->file, mappings. */
   f_count = 1;
+  /** Whether this open holds a write reference on the inode (Linux FMODE_WRITER): fput gives it back. */
+  f_writer = false;
 
   constructor(
     readonly f_inode: Inode,
     public f_flags: number,
     public f_mode: number,
-    /** The path it was opened by, for /proc/self/fd and readlink. */
-    readonly f_path: string,
-    /** Where it sits in the tree (null for pipes and anonymous files): dirfd lookups start here. */
+    /** The name it was opened by, used when it has no dentry (host streams, pipes). */
+    private readonly f_name: string,
+    /** Where it sits in the tree (null for pipes and host streams): dirfd lookups start here. */
     readonly f_dentry: Dentry | null = null,
   ) {}
 
+  /** Linux d_path(&file->f_path): where the file is now, " (deleted)" once unlinked. */
+  get f_path(): string { return this.f_dentry ? d_path(this.f_dentry) : this.f_name; }
+
   get readable(): boolean { return (this.f_mode & FMODE_READ) !== 0; }
   get writable(): boolean { return (this.f_mode & FMODE_WRITE) !== 0; }
+  get isPath(): boolean { return (this.f_mode & FMODE_PATH) !== 0; }
 
   /** Linux vfs_read at f_pos: the count, or -errno. */
   read(dst: Uint8Array): number {
@@ -54,6 +63,7 @@ export class File {
 
   /** Linux kernel_read / pread: read at `pos` without moving f_pos. */
   pread(dst: Uint8Array, pos: number): number {
+    if (this.isPath) return -EBADF;
     return this.f_inode.readAt(dst, pos);
   }
 
@@ -62,14 +72,19 @@ export class File {
     return this.f_inode.writeAt(src, pos);
   }
 
-  /** Linux generic_file_llseek. */
+  /**
+   * Linux generic_file_llseek for files; for directories the readdir
+   * cookie, which only SEEK_SET and SEEK_CUR move (fs/libfs.c
+   * offset_dir_llseek).
+   */
   llseek(offset: number, whence: number): number {
+    if (this.isPath) return -EBADF;
     const type = this.f_inode.i_mode & S_IFMT;
     if (type !== S_IFREG && type !== S_IFDIR) return -ESPIPE;
     let base: number;
     if (whence === SEEK_SET) base = 0;
     else if (whence === SEEK_CUR) base = this.f_pos;
-    else if (whence === SEEK_END) base = this.f_inode.size();
+    else if (whence === SEEK_END && type === S_IFREG) base = this.f_inode.size();
     else return -EINVAL;
     const pos = base + offset;
     if (pos < 0) return -EINVAL;
@@ -79,7 +94,7 @@ export class File {
 
   /** Linux vfs_ioctl: -ENOTTY unless the file kind knows the request. */
   ioctl(_request: number, _arg: number, _io: IoctlIo): number {
-    return -ENOTTY;
+    return this.isPath ? -EBADF : -ENOTTY;
   }
 
   /** Whether the file refers to a terminal (isatty from the guest's side). */
@@ -101,10 +116,10 @@ export function get_file(f: File): File {
   return f;
 }
 
-/** Drop a reference; the last one releases (Linux fput). */
+/** Drop a reference; the last one releases (Linux fput -> __fput: put_write_access, ->release). */
 export function fput(f: File): void {
   if (--f.f_count === 0) {
-    if (f.writable && f.f_inode.i_writecount > 0) f.f_inode.i_writecount--;
+    if (f.f_writer && f.f_inode.i_writecount > 0) f.f_inode.i_writecount--;
     f.release();
   }
 }

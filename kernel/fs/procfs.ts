@@ -1,111 +1,85 @@
 /**
- * procfs, the part programs read while they start: Linux fs/proc/base.c
- * /proc/self (a link to the caller's pid), /proc/<pid>/exe (the running
- * image), cmdline, auxv and maps. Files are generated when read, from the
- * task that reads them, as Linux's are. The mount is noexec (SB_I_NOEXEC).
+ * procfs: Linux fs/proc/. Files are generated when read, from the task
+ * that reads them, as Linux's are: /proc/self (a link to the caller's
+ * pid), one directory per process (proc_pid.ts), and the system-wide
+ * files programs read while they start (cpuinfo, meminfo, mounts,
+ * sys/kernel/...). The mount is nosuid,nodev,noexec as on a distribution.
+ *
+ * Fixed entries live in a small proc_dir_entry tree (proc_mkdir,
+ * proc_create), so other parts of kemu can add theirs (binfmt_misc mounts
+ * its own filesystem on /proc/sys/fs/binfmt_misc, which exists for that).
  */
 
-import { ENOENT } from '../../abi/errno.js';
-import { S_IFDIR, S_IFLNK, S_IFREG } from '../../abi/fcntl.js';
 import type { Task } from '../task.js';
-import { Inode, type SuperBlock } from './inode.js';
-import { latin1Bytes } from './namei.js';
-import { newSuperBlock } from './tmpfs.js';
-import { copy_from_user } from '../mm/uaccess.js';
+import { newSuperBlock, PROC_SUPER_MAGIC, type Inode } from './inode.js';
+import { ProcDir, ProcLink, proc_create, proc_mkdir, procText } from './proc_base.js';
+import { cpuinfoText, meminfoText, uptimeText, versionText } from './proc_misc.js';
+import { ProcPidDir } from './proc_pid.js';
+
+export { ProcDir, ProcFile, ProcLink, ProcMagicLink, proc_create, proc_mkdir, procText } from './proc_base.js';
 
 /** How procfs finds tasks: the kernel's table and the task making the call. */
 export interface ProcContext {
   current(): Task | null;
   task(pid: number): Task | null;
   pids(): number[];
+  /** uname -r, for /proc/sys/kernel/osrelease and /proc/version. */
+  release?(): string;
 }
 
-class ProcLink extends Inode {
-  constructor(sb: SuperBlock, private readonly target: () => string | null) {
-    super(S_IFLNK | 0o777, sb);
-  }
-  override readlink(): Uint8Array | number {
-    const t = this.target();
-    return t === null ? -ENOENT : latin1Bytes(t);
-  }
-  override size(): number { return 0; }
-}
+export class ProcRoot extends ProcDir {
+  /** pid directories handed out, so one pid keeps one inode while it lives. */
+  private readonly pidDirs = new WeakMap<Task, ProcPidDir>();
 
-/** A read-only file whose bytes are made when read. */
-class ProcFile extends Inode {
-  constructor(sb: SuperBlock, private readonly gen: () => Uint8Array) {
-    super(S_IFREG | 0o444, sb);
+  constructor(private readonly ctx: ProcContext,
+    sb = newSuperBlock('proc', { noexec: true, nosuid: true, nodev: true, revalidate: true, magic: PROC_SUPER_MAGIC })) {
+    super(sb, 0o555);
+    const release = (): string => ctx.release?.() ?? '6.18.0-kemu';
+    proc_create(this, 'self', new ProcLink(sb, () => (ctx.current() ? String(ctx.current()!.tgid) : null)));
+    proc_create(this, 'thread-self', new ProcLink(sb, () => {
+      const t = ctx.current();
+      return t ? `${t.tgid}/task/${t.pid}` : null;
+    }));
+    proc_create(this, 'mounts', new ProcLink(sb, () => 'self/mounts'));
+    proc_create(this, 'cpuinfo', procText(sb, cpuinfoText));
+    proc_create(this, 'meminfo', procText(sb, meminfoText));
+    proc_create(this, 'uptime', procText(sb, uptimeText));
+    proc_create(this, 'version', procText(sb, () => versionText(release())));
+    proc_create(this, 'filesystems', procText(sb, () => 'nodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n'));
+    const sys = proc_mkdir(this, 'sys');
+    const kern = proc_mkdir(sys, 'kernel');
+    proc_create(kern, 'ostype', procText(sb, () => 'Linux\n'));
+    proc_create(kern, 'osrelease', procText(sb, () => release() + '\n'));
+    proc_create(kern, 'hostname', procText(sb, () => 'kemu\n', 0o644));
+    proc_create(kern, 'pid_max', procText(sb, () => '4194304\n', 0o644));
+    proc_create(kern, 'ngroups_max', procText(sb, () => '65536\n'));
+    const fs = proc_mkdir(sys, 'fs');
+    proc_create(fs, 'nr_open', procText(sb, () => '1048576\n', 0o644));
+    proc_mkdir(fs, 'binfmt_misc');
+    const vm = proc_mkdir(sys, 'vm');
+    proc_create(vm, 'overcommit_memory', procText(sb, () => '0\n', 0o644));
   }
-  override readAt(dst: Uint8Array, pos: number): number {
-    const bytes = this.gen();
-    if (pos >= bytes.length) return 0;
-    const n = Math.min(dst.length, bytes.length - pos);
-    dst.set(bytes.subarray(pos, pos + n));
-    return n;
-  }
-  override size(): number { return 0; }
-}
 
-class ProcPidDir extends Inode {
-  constructor(sb: SuperBlock, private readonly t: Task) {
-    super(S_IFDIR | 0o555, sb);
-  }
-  private children(): Map<string, Inode> {
-    const t = this.t;
-    const sb = this.i_sb;
-    return new Map<string, Inode>([
-      ['exe', new ProcLink(sb, () => (t.exe_file ? t.exe_path : null))],
-      ['cwd', new ProcLink(sb, () => t.fs.pwd.path())],
-      ['cmdline', new ProcFile(sb, () => userRange(t, t.mm?.arg_start ?? 0, t.mm?.arg_end ?? 0))],
-      ['environ', new ProcFile(sb, () => userRange(t, t.mm?.env_start ?? 0, t.mm?.env_end ?? 0))],
-      ['auxv', new ProcFile(sb, () => auxvBytes(t))],
-      ['maps', new ProcFile(sb, () => latin1Bytes(mapsText(t)))],
-      ['comm', new ProcFile(sb, () => latin1Bytes(t.comm + '\n'))],
-    ]);
-  }
-  override lookup(name: string): Inode | null { return this.children().get(name) ?? null; }
-  override entries(): Array<[string, Inode]> { return [...this.children()]; }
-}
-
-function userRange(t: Task, start: number, end: number): Uint8Array {
-  if (!t.mm || end <= start) return new Uint8Array(0);
-  return copy_from_user(t.mm, start, end - start) ?? new Uint8Array(0);
-}
-
-function auxvBytes(t: Task): Uint8Array {
-  const v = t.mm?.saved_auxv ?? [];
-  const out = new Uint8Array(v.length * 8);
-  const dv = new DataView(out.buffer);
-  v.forEach((w, i) => dv.setBigUint64(i * 8, BigInt(w), true));
-  return out;
-}
-
-/** Linux fs/proc/task_mmu.c show_map_vma: "start-end perms offset dev inode name". */
-function mapsText(t: Task): string {
-  const hex = (n: number, w: number): string => n.toString(16).padStart(w, '0');
-  return (t.mm?.areas() ?? []).map((v) => {
-    const perms = (v.prot & 1 ? 'r' : '-') + (v.prot & 2 ? 'w' : '-') + (v.prot & 4 ? 'x' : '-') + (v.vm_flags & 8 ? 's' : 'p');
-    const ino = v.vm_file ? v.vm_file.f_inode.i_ino : 0;
-    const dev = v.vm_file ? `00:${hex(v.vm_file.f_inode.i_sb.dev, 2)}` : '00:00';
-    const head = `${hex(v.vm_start, 8)}-${hex(v.vm_end, 8)} ${perms} ${hex(v.vm_pgoff * 4096, 8)} ${dev} ${ino}`;
-    const name = v.vm_file ? v.vm_file.f_path : v.name;
-    return name ? `${head.padEnd(72)} ${name}\n` : `${head} \n`;
-  }).join('');
-}
-
-export class ProcRoot extends Inode {
-  constructor(private readonly ctx: ProcContext, sb = newSuperBlock('proc', { noexec: true })) {
-    super(S_IFDIR | 0o555, sb);
-  }
   override lookup(name: string): Inode | null {
-    if (name === 'self') return new ProcLink(this.i_sb, () => String(this.ctx.current()?.tgid ?? ''));
+    const fixed = this.subdir.get(name);
+    if (fixed) return fixed;
     if (!/^[1-9][0-9]*$/.test(name)) return null;
     const t = this.ctx.task(Number(name));
-    return t && t.state !== 'dead' ? new ProcPidDir(this.i_sb, t) : null;
+    return t && t.pid === t.tgid && t.state !== 'dead' ? this.pidDir(t) : null;
   }
+
   override entries(): Array<[string, Inode]> {
-    const out: Array<[string, Inode]> = [['self', this.lookup('self')!]];
-    for (const pid of this.ctx.pids()) out.push([String(pid), this.lookup(String(pid))!]);
+    const out = [...this.subdir];
+    for (const pid of this.ctx.pids()) {
+      const dir = this.lookup(String(pid));
+      if (dir) out.push([String(pid), dir]);
+    }
     return out;
+  }
+
+  private pidDir(t: Task): ProcPidDir {
+    let d = this.pidDirs.get(t);
+    if (!d) { d = new ProcPidDir(this.i_sb, t); this.pidDirs.set(t, d); }
+    return d;
   }
 }

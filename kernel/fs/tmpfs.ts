@@ -1,28 +1,49 @@
 /**
- * tmpfs: files that live in memory only.
+ * tmpfs: files that live in memory only. Linux mm/shmem.c, with the
+ * directory helpers of fs/libfs.c (simple_link, simple_unlink,
+ * simple_rmdir, simple_rename, simple_offset_* for readdir cookies).
  *
- * Linux mm/shmem.c. One class per inode kind: a regular file holds its bytes
- * in a growable buffer, a directory maps names to inodes, a symlink holds its
- * target. An unlinked file lives while someone holds it (an open file, a
- * mapping), as in Linux; JavaScript's GC frees it after that.
+ * One class per inode kind: a regular file holds its bytes in a growable
+ * buffer (sparse past what was written), a directory maps names to inodes,
+ * a symlink holds its target, a special inode (device, FIFO, socket) holds
+ * its type and device number and is opened through devfs's driver table.
+ * An unlinked file lives while someone holds it (an open file, a mapping),
+ * as in Linux; JavaScript's GC frees it after that.
  */
 
-import { EEXIST, ENOENT, EFBIG, ENOTEMPTY } from '../../abi/errno.js';
-import { S_IFDIR, S_IFLNK, S_IFREG } from '../../abi/fcntl.js';
-import { Inode, type SuperBlock } from './inode.js';
+import { EEXIST, EFBIG, ENOENT, ENOSPC, ENOTEMPTY, ENXIO, EPERM } from '../../abi/errno.js';
+import { F_SEAL_FUTURE_WRITE, F_SEAL_GROW, F_SEAL_SHRINK, F_SEAL_WRITE, RENAME_EXCHANGE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../../abi/fcntl.js';
+import type { File } from './file.js';
+import { current_time, Inode, newSuperBlock, type DirEntry, type SuperBlock } from './inode.js';
+import type { Cred } from './namei.js';
 
-let nextDev = 0x20;
+export { newSuperBlock };
 
-export function newSuperBlock(name: string, opts: { noexec?: boolean } = {}): SuperBlock {
-  return { name, noexec: opts.noexec ?? false, dev: nextDev++ };
-}
-
-/** Linux include/linux/fs.h MAX_LFS_FILESIZE is far larger; this bounds host memory per file. */
+/** Host memory one tmpfs file may hold; past it a write fails as a full tmpfs does (ENOSPC). */
 const TMPFS_MAX_FILE = 1 << 30;
+/** Linux include/linux/fs.h MAX_LFS_FILESIZE, within what a JS number holds exactly. */
+const MAX_LFS_FILESIZE = Number.MAX_SAFE_INTEGER;
+/** Linux mm/shmem.c BOGO_DIRENT_SIZE: a tmpfs directory's i_size grows by 20 per entry. */
+const BOGO_DIRENT_SIZE = 20;
+
+/** New inodes belong to the creator's fsuid and fsgid (Linux inode_init_owner, without setgid dirs). */
+function initOwner(inode: Inode, dir: Inode, cred: Cred): Inode {
+  inode.i_uid = cred.fsuid;
+  // A setgid directory hands its group down, and its setgid bit to subdirectories.
+  if (dir.i_mode & 0o2000) {
+    inode.i_gid = dir.i_gid;
+    if (inode.isDir) inode.i_mode |= 0o2000;
+  } else {
+    inode.i_gid = cred.fsgid;
+  }
+  return inode;
+}
 
 export class TmpfsFile extends Inode {
   private data = new Uint8Array(0);
   private len = 0;
+  /** memfd seals (F_SEAL_*); F_SEAL_SEAL from the start unless MFD_ALLOW_SEALING (mm/memfd.c). */
+  seals = 0x0001;
 
   constructor(sb: SuperBlock, mode = 0o644) {
     super(S_IFREG | (mode & 0o7777), sb);
@@ -30,73 +51,54 @@ export class TmpfsFile extends Inode {
   }
 
   override size(): number { return this.len; }
+  override blocks(): number { return Math.ceil(Math.min(this.len, this.data.length) / 4096) * 8; }
 
-  /** The file's bytes (a view valid until the next write). */
-  contents(): Uint8Array { return this.data.subarray(0, this.len); }
+  /** The file's bytes (a copy when the file is sparse past what was written). */
+  contents(): Uint8Array {
+    if (this.len <= this.data.length) return this.data.subarray(0, this.len);
+    const out = new Uint8Array(this.len);
+    out.set(this.data);
+    return out;
+  }
 
   override readAt(dst: Uint8Array, pos: number): number {
     if (pos >= this.len) return 0;
     const n = Math.min(dst.length, this.len - pos);
-    dst.set(this.data.subarray(pos, pos + n));
+    const have = Math.max(0, Math.min(n, this.data.length - pos));
+    if (have > 0) dst.set(this.data.subarray(pos, pos + have));
+    if (have < n) dst.fill(0, Math.max(have, 0), n); // a hole reads as zeros
     return n;
   }
 
   override writeAt(src: Uint8Array, pos: number): number {
+    if (this.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
     const end = pos + src.length;
-    if (end > TMPFS_MAX_FILE) return -EFBIG;
+    if ((this.seals & F_SEAL_GROW) && end > this.len) return -EPERM;
+    if (end > MAX_LFS_FILESIZE) return -EFBIG;
+    if (end > TMPFS_MAX_FILE) return -ENOSPC;
     this.reserve(end);
     this.data.set(src, pos);
     if (end > this.len) this.len = end;
-    this.i_mtime = this.i_ctime = Date.now();
+    this.i_mtime = this.i_ctime = current_time();
     return src.length;
   }
 
   override truncate(len: number): number {
-    if (len > TMPFS_MAX_FILE) return -EFBIG;
-    this.reserve(len);
-    if (len < this.len) this.data.fill(0, len, this.len);
+    if (len > MAX_LFS_FILESIZE) return -EFBIG;
+    if ((this.seals & F_SEAL_SHRINK) && len < this.len) return -EPERM;
+    if ((this.seals & F_SEAL_GROW) && len > this.len) return -EPERM;
+    if (len < this.data.length) this.data.fill(0, len, Math.min(this.len, this.data.length));
     this.len = len;
+    this.i_mtime = this.i_ctime = current_time();
     return 0;
   }
 
   private reserve(n: number): void {
     if (n <= this.data.length) return;
-    const grown = new Uint8Array(Math.max(n, this.data.length * 2, 4096));
-    grown.set(this.data.subarray(0, this.len));
+    const grown = new Uint8Array(Math.max(n, Math.min(this.data.length * 2, TMPFS_MAX_FILE), 4096));
+    grown.set(this.data);
     this.data = grown;
   }
-}
-
-export class TmpfsDir extends Inode {
-  private readonly children = new Map<string, Inode>();
-
-  constructor(sb: SuperBlock, mode = 0o755) {
-    super(S_IFDIR | (mode & 0o7777), sb);
-    this.i_nlink = 2;
-  }
-
-  override size(): number { return 4096; }
-  override lookup(name: string): Inode | null { return this.children.get(name) ?? null; }
-  override entries(): Array<[string, Inode]> { return [...this.children]; }
-
-  override link(name: string, child: Inode): number {
-    if (this.children.has(name)) return -EEXIST;
-    this.children.set(name, child);
-    if (child.isDir) this.i_nlink++;
-    else child.i_nlink++;
-    return 0;
-  }
-
-  override unlink(name: string): number {
-    const child = this.children.get(name);
-    if (!child) return -ENOENT;
-    if (child instanceof TmpfsDir && child.children.size > 0) return -ENOTEMPTY;
-    this.children.delete(name);
-    if (child.isDir) this.i_nlink--;
-    child.i_nlink = Math.max(0, child.i_nlink - 1);
-    return 0;
-  }
-
 }
 
 export class TmpfsSymlink extends Inode {
@@ -105,5 +107,158 @@ export class TmpfsSymlink extends Inode {
     this.i_nlink = 0;
   }
   override size(): number { return this.target.length; }
+  override blocks(): number { return 0; }
   override readlink(): Uint8Array { return this.target; }
+}
+
+/**
+ * Opening a device, FIFO or socket node goes through this table (Linux
+ * chrdev_open / fifo_open): devfs registers the character devices, the
+ * pipe code may register FIFOs. Unclaimed, the open is ENXIO.
+ */
+export const specialOpen: { chrdev?: (inode: Inode, f: File) => File | number; fifo?: (inode: Inode, f: File) => File | number } = {};
+
+/** A device, FIFO or socket node made by mknod (Linux init_special_inode). */
+export class TmpfsSpecial extends Inode {
+  constructor(sb: SuperBlock, mode: number, rdev: number) {
+    super(mode, sb);
+    this.i_rdev = rdev;
+    this.i_nlink = 0;
+  }
+  override blocks(): number { return 0; }
+  override open(f: File): File | number {
+    const type = this.i_mode & S_IFMT;
+    if (type === 0o020000 && specialOpen.chrdev) return specialOpen.chrdev(this, f);
+    if (type === 0o010000 && specialOpen.fifo) return specialOpen.fifo(this, f);
+    return -ENXIO;
+  }
+}
+
+interface Slot { inode: Inode; off: number }
+
+/**
+ * A tmpfs directory: names to inodes, each name with a readdir cookie
+ * that never changes while the name exists (Linux 6.6+ simple_offset),
+ * so a reader that unlinks as it goes (rm -r) misses nothing.
+ */
+export class TmpfsDir extends Inode {
+  private readonly children = new Map<string, Slot>();
+  private nextOff = 3; // 1 and 2 are "." and ".."
+
+  constructor(sb: SuperBlock, mode = 0o755) {
+    super(S_IFDIR | (mode & 0o7777), sb);
+    this.i_nlink = 2;
+  }
+
+  override size(): number { return (2 + this.children.size) * BOGO_DIRENT_SIZE; }
+  override blocks(): number { return 0; }
+  override lookup(name: string): Inode | null { return this.children.get(name)?.inode ?? null; }
+  override entries(): Array<[string, Inode]> { return [...this.children].map(([n, s]) => [n, s.inode]); }
+  override iterate(): DirEntry[] { return [...this.children].map(([name, s]) => ({ name, inode: s.inode, off: s.off })); }
+  get isEmpty(): boolean { return this.children.size === 0; }
+
+  /** Put `child` here under `name` without touching its link count (the raw half of link and rename). */
+  attach(name: string, child: Inode): number {
+    if (this.children.has(name)) return -EEXIST;
+    this.children.set(name, { inode: child, off: this.nextOff++ });
+    if (child.isDir) this.i_nlink++;
+    this.i_mtime = this.i_ctime = current_time();
+    return 0;
+  }
+
+  /** Take `name` out without touching the child's link count. */
+  detach(name: string): Inode | number {
+    const slot = this.children.get(name);
+    if (!slot) return -ENOENT;
+    this.children.delete(name);
+    if (slot.inode.isDir) this.i_nlink--;
+    this.i_mtime = this.i_ctime = current_time();
+    return slot.inode;
+  }
+
+  override create(name: string, mode: number, cred: Cred): Inode | number {
+    return this.add(name, initOwner(new TmpfsFile(this.i_sb, mode), this, cred));
+  }
+  override mkdir(name: string, mode: number, cred: Cred): Inode | number {
+    const d = initOwner(new TmpfsDir(this.i_sb, mode), this, cred);
+    const r = this.attach(name, d);
+    return r < 0 ? r : d;
+  }
+  override symlink(name: string, target: Uint8Array, cred: Cred): Inode | number {
+    return this.add(name, initOwner(new TmpfsSymlink(this.i_sb, target), this, cred));
+  }
+  override mknod(name: string, mode: number, rdev: number, cred: Cred): Inode | number {
+    const type = mode & S_IFMT;
+    const inode = type === S_IFREG || type === 0 ? new TmpfsFile(this.i_sb, mode) : new TmpfsSpecial(this.i_sb, mode, rdev);
+    return this.add(name, initOwner(inode, this, cred));
+  }
+  override tmpfile(mode: number, cred: Cred): Inode | number {
+    return initOwner(new TmpfsFile(this.i_sb, mode), this, cred);
+  }
+
+  private add(name: string, inode: Inode): Inode | number {
+    const r = this.link(name, inode);
+    return r < 0 ? r : inode;
+  }
+
+  /** Linux simple_link (also how boot code fills a tree: the child gains a link). */
+  override link(name: string, child: Inode): number {
+    const r = this.attach(name, child);
+    if (r < 0) return r;
+    if (!child.isDir) child.i_nlink++;
+    child.i_ctime = current_time();
+    return 0;
+  }
+
+  /** Linux simple_unlink; kept tolerant of directories for boot code that replaces files. */
+  override unlink(name: string): number {
+    const child = this.lookup(name);
+    if (!child) return -ENOENT;
+    if (child instanceof TmpfsDir && !child.isEmpty) return -ENOTEMPTY;
+    this.detach(name);
+    child.i_nlink = child.isDir ? 0 : Math.max(0, child.i_nlink - 1);
+    child.i_ctime = current_time();
+    return 0;
+  }
+
+  /** Linux simple_rmdir: only an empty directory goes. */
+  override rmdir(name: string): number {
+    const child = this.lookup(name);
+    if (!child) return -ENOENT;
+    if (child instanceof TmpfsDir && !child.isEmpty) return -ENOTEMPTY;
+    this.detach(name);
+    child.i_nlink = 0;
+    child.dead = true;
+    return 0;
+  }
+
+  /**
+   * Linux shmem_rename2 / simple_rename: move `oldName` to `newDir/newName`,
+   * replacing what is there (the VFS has checked the types), or swap the
+   * two with RENAME_EXCHANGE.
+   */
+  override rename(oldName: string, newDir: Inode, newName: string, flags: number): number {
+    if (!(newDir instanceof TmpfsDir)) return -EPERM;
+    const source = this.lookup(oldName);
+    if (!source) return -ENOENT;
+    const target = newDir.lookup(newName);
+    if (flags & RENAME_EXCHANGE) {
+      if (!target) return -ENOENT;
+      this.detach(oldName);
+      newDir.detach(newName);
+      newDir.attach(newName, source);
+      this.attach(oldName, target);
+    } else {
+      if (target instanceof TmpfsDir && !target.isEmpty) return -ENOTEMPTY;
+      if (target) {
+        newDir.detach(newName);
+        target.i_nlink = target.isDir ? 0 : Math.max(0, target.i_nlink - 1);
+        if (target.isDir) target.dead = true;
+      }
+      this.detach(oldName);
+      newDir.attach(newName, source);
+    }
+    source.i_ctime = current_time();
+    return 0;
+  }
 }

@@ -1,31 +1,42 @@
 /**
- * File syscalls: Linux fs/open.c (openat, close, faccessat, chdir),
- * fs/stat.c (newfstatat, fstat, readlinkat), fs/d_path.c (getcwd).
+ * File syscalls: Linux fs/open.c (open, openat, openat2, creat, close,
+ * close_range, faccessat, chdir, fchdir, chroot), fs/d_path.c (getcwd)
+ * and kernel/sys.c (umask). The walk, the open and the checks live in
+ * kernel/fs/; these decode arguments and call one worker each.
  */
 
 import {
-  EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ERANGE, ETXTBSY,
+  E2BIG, EACCES, EBADF, EFAULT, EINVAL, EMFILE, ENAMETOOLONG, ENOENT, ENOTDIR, EPERM, ERANGE, EROFS,
 } from '../../abi/errno.js';
 import {
-  AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY,
-  O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY,
+  AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, CLOSE_RANGE_CLOEXEC, CLOSE_RANGE_UNSHARE, O_CLOEXEC,
+  O_CREAT, O_LARGEFILE, O_TRUNC, O_WRONLY, S_IRWXUGO,
 } from '../../abi/fcntl.js';
-import { PATH_MAX } from '../../abi/limits.js';
-import { STAT, SIZEOF_STAT } from '../../abi/stat.js';
-import { File, FMODE_READ, FMODE_WRITE } from '../fs/file.js';
-import type { Inode } from '../fs/inode.js';
+import { PAGE_SIZE, PATH_MAX } from '../../abi/limits.js';
+import { d_path, is_subdir, type Dentry } from '../fs/dcache.js';
 import {
-  Dentry, inode_permission, latin1, latin1Bytes, MAY_EXEC, MAY_READ, MAY_WRITE, path_lookupat, path_parentat,
+  capable_fs, filename_lookup, inode_permission, latin1, latin1Bytes, LOOKUP_DIRECTORY, LOOKUP_FOLLOW, MAY_EXEC,
+  nameidata, type Cred,
 } from '../fs/namei.js';
-import { TmpfsFile } from '../fs/tmpfs.js';
+import { build_open_flags, build_open_how, do_filp_open, type OpenHow } from '../fs/open.js';
+import { fileDentry } from '../fs/proc_pid.js';
 import type { Kernel } from '../kernel.js';
-import { copy_to_user, strncpy_from_user } from '../mm/uaccess.js';
+import { copy_from_user, copy_to_user, strncpy_from_user } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
-import { int, ptr, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
-import { __NR_access, __NR_chdir, __NR_close, __NR_faccessat, __NR_faccessat2, __NR_fstat, __NR_getcwd, __NR_lstat, __NR_newfstatat, __NR_open, __NR_openat, __NR_readlink, __NR_readlinkat, __NR_stat } from '../../abi/syscalls.js';
+import { int, ptr, uint, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import {
+  __NR_access, __NR_chdir, __NR_chroot, __NR_close, __NR_close_range, __NR_creat, __NR_faccessat, __NR_faccessat2,
+  __NR_fchdir, __NR_getcwd, __NR_open, __NR_openat, __NR_openat2, __NR_umask,
+} from '../../abi/syscalls.js';
 
-/** Linux fs/namei.c getname_flags: the path string, or -errno (EFAULT, ENAMETOOLONG, ENOENT for ""). */
+/**
+ * Linux fs/namei.c getname_flags: the path string, or -errno (EFAULT,
+ * ENAMETOOLONG at PATH_MAX bytes without a NUL, ENOENT for "" unless
+ * allowed). A NULL pointer is "" when `allowEmpty` (Linux 6.11's
+ * getname_maybe_null for AT_EMPTY_PATH).
+ */
 export function getname(t: Task, addr: number, allowEmpty = false): string | number {
+  if (addr === 0 && allowEmpty) return '';
   const s = strncpy_from_user(t.mm!, addr, PATH_MAX - 1);
   if (s === null) return -EFAULT;
   if (s === 'toolong') return -ENAMETOOLONG;
@@ -33,154 +44,111 @@ export function getname(t: Task, addr: number, allowEmpty = false): string | num
   return latin1(s);
 }
 
-/** The dentry a dirfd names as a starting point (AT_FDCWD: the cwd). */
+/**
+ * Linux path_init() for a dirfd: where a relative `path` starts (the cwd
+ * for AT_FDCWD). EBADF for a closed fd; ENOTDIR when a non-empty path
+ * would start at a non-directory. With an empty path the fd's own file is
+ * the answer (AT_EMPTY_PATH), whatever it is.
+ */
 export function dirfdStart(t: Task, dirfd: number, path: string): Dentry | number {
   if (path.startsWith('/') || dirfd === AT_FDCWD) return t.fs.pwd;
   const f = t.files.get(dirfd);
   if (!f) return -EBADF;
-  if (!f.f_dentry) return -ENOTDIR;
-  if (path.length > 0 && !f.f_inode.isDir) return -ENOTDIR;
+  if (path.length === 0) return fileDentry(f);
+  if (!f.f_dentry || !f.f_inode.isDir) return -ENOTDIR;
   return f.f_dentry;
 }
 
-/** Resolve (dirfd, path) to a dentry with Linux's AT_* rules. */
-export function user_path_at(t: Task, dirfd: number, pathAddr: number, flags: number): Dentry | number {
+/** Linux user_path_at(): resolve (dirfd, path) with the AT_* rules; LOOKUP flags may add LOOKUP_DIRECTORY. */
+export function user_path_at(t: Task, dirfd: number, pathAddr: number, flags: number, lookup = 0, cred: Cred = t.cred): Dentry | number {
   const path = getname(t, pathAddr, (flags & AT_EMPTY_PATH) !== 0);
   if (typeof path === 'number') return path;
   const start = dirfdStart(t, dirfd, path);
   if (typeof start === 'number') return start;
-  if (path.length === 0) return start;
-  return path_lookupat(t.fs, start, path, { follow: !(flags & AT_SYMLINK_NOFOLLOW), cred: t.cred });
+  const nd = nameidata(t.fs.root, start, lookup | (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW), cred);
+  return filename_lookup(nd, path);
 }
 
-/** Linux fs/open.c do_sys_open for tmpfs-backed files. */
-export function do_sys_open(t: Task, dirfd: number, pathAddr: number, flags: number, mode: number): number {
+/** Linux do_sys_openat2(): check the request, take an fd number, open, install. */
+export function do_sys_openat2(t: Task, dirfd: number, pathAddr: number, how: OpenHow): number {
+  const op = build_open_flags(how);
+  if (typeof op === 'number') return op;
   const path = getname(t, pathAddr);
   if (typeof path === 'number') return path;
+  if (t.files.get_unused_fd() < 0) return -EMFILE;
   const start = dirfdStart(t, dirfd, path);
   if (typeof start === 'number') return start;
-  let d = path_lookupat(t.fs, start, path, { follow: !(flags & O_NOFOLLOW), cred: t.cred });
-  if (d === -ENOENT && (flags & O_CREAT)) d = createFile(t, start, path, mode);
-  else if (typeof d !== 'number' && (flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;
-  if (typeof d === 'number') return d;
-  const inode = d.d_inode;
-  if (inode.isLink) return -ELOOP; // O_NOFOLLOW on a symlink
-  if ((flags & O_DIRECTORY) && !inode.isDir) return -ENOTDIR;
-  const acc = flags & O_ACCMODE;
-  if (inode.isDir && acc !== O_RDONLY) return -EISDIR;
-  const mask = (acc === O_RDONLY ? MAY_READ : acc === O_WRONLY ? MAY_WRITE : MAY_READ | MAY_WRITE);
-  const perm = inode_permission(inode, mask, t.cred);
-  if (perm < 0) return perm;
-  const fmode = (acc === O_WRONLY ? 0 : FMODE_READ) | (acc === O_WRONLY || acc === O_RDWR ? FMODE_WRITE : 0);
-  if (fmode & FMODE_WRITE) {
-    if (inode.i_writecount < 0) return -ETXTBSY; // being executed (deny_write_access)
-    inode.i_writecount++;
-  }
-  if ((flags & O_TRUNC) && (fmode & FMODE_WRITE) && inode.isReg) inode.truncate(0);
-  const file = new File(inode, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC), fmode, d.path(), d);
-  return t.files.install(file, (flags & O_CLOEXEC) !== 0);
+  const f = do_filp_open(t, start, path, op);
+  if (typeof f === 'number') return f;
+  return t.files.install(f, (Number(how.flags) & O_CLOEXEC) !== 0);
 }
 
-function createFile(t: Task, start: Dentry, path: string, mode: number): Dentry | number {
-  const p = path_parentat(t.fs, start, path, { follow: true, cred: t.cred });
-  if (typeof p === 'number') return p;
-  if (p.trailingSlash) return -EISDIR;
-  const perm = inode_permission(p.parent.d_inode, MAY_WRITE | MAY_EXEC, t.cred);
-  if (perm < 0) return perm;
-  const inode = new TmpfsFile(p.parent.d_inode.i_sb, mode & ~t.fs.umask);
-  inode.i_uid = t.cred.fsuid;
-  inode.i_gid = t.cred.fsgid;
-  const r = p.parent.d_inode.link(p.last, inode);
-  return r < 0 ? r : new Dentry(p.last, p.parent, inode);
+/** Linux do_sys_open(): open and openat drop unknown flags quietly. */
+export function do_sys_open(t: Task, dirfd: number, pathAddr: number, flags: number, mode: number): number {
+  return do_sys_openat2(t, dirfd, pathAddr, build_open_how(flags, mode));
 }
 
 export const sys_open = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
   do_sys_open(t, AT_FDCWD, ptr(a[0]), int(a[1]), int(a[2]));
 export const sys_openat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
   do_sys_open(t, int(a[0]), ptr(a[1]), int(a[2]), int(a[3]));
+export const sys_creat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
+  do_sys_open(t, AT_FDCWD, ptr(a[0]), O_CREAT | O_WRONLY | O_TRUNC, int(a[1]));
+
+/** struct open_how's size in Linux 5.6 (OPEN_HOW_SIZE_VER0). */
+const OPEN_HOW_SIZE_VER0 = 24;
+
+/**
+ * Linux openat2(): copy_struct_from_user() rules for the struct (EINVAL
+ * when shorter than version 0, E2BIG past a page or when unknown trailing
+ * bytes are not zero), then build_open_flags' strict checks.
+ */
+export function sys_openat2(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const size = ulong(a[3]);
+  if (size < OPEN_HOW_SIZE_VER0) return -EINVAL;
+  if (size > PAGE_SIZE) return -E2BIG;
+  const raw = copy_from_user(t.mm!, ptr(a[2]), size);
+  if (!raw) return -EFAULT;
+  if (raw.subarray(OPEN_HOW_SIZE_VER0).some((b) => b !== 0)) return -E2BIG;
+  const v = new DataView(raw.buffer, raw.byteOffset, raw.length);
+  const how: OpenHow = { flags: v.getBigUint64(0, true) | BigInt(O_LARGEFILE), mode: v.getBigUint64(8, true), resolve: v.getBigUint64(16, true) };
+  return do_sys_openat2(t, int(a[0]), ptr(a[1]), how);
+}
+
 export const sys_close = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => t.files.close(int(a[0]));
 
-/** Fill a struct stat (Linux fs/stat.c cp_new_stat). */
-export function encodeStat(inode: Inode): Uint8Array {
-  const out = new Uint8Array(SIZEOF_STAT);
-  const v = new DataView(out.buffer);
-  const sec = (ms: number): bigint => BigInt(Math.floor(ms / 1000));
-  const nsec = (ms: number): number => Math.round((ms % 1000) * 1e6);
-  v.setBigUint64(STAT.st_dev, BigInt(inode.i_sb.dev), true);
-  v.setBigUint64(STAT.st_ino, BigInt(inode.i_ino), true);
-  v.setBigUint64(STAT.st_nlink, BigInt(inode.i_nlink), true);
-  v.setUint32(STAT.st_mode, inode.i_mode, true);
-  v.setUint32(STAT.st_uid, inode.i_uid, true);
-  v.setUint32(STAT.st_gid, inode.i_gid, true);
-  v.setBigUint64(STAT.st_rdev, BigInt(inode.i_rdev), true);
-  v.setBigInt64(STAT.st_size, BigInt(inode.size()), true);
-  v.setBigInt64(STAT.st_blksize, 4096n, true);
-  v.setBigInt64(STAT.st_blocks, BigInt(Math.ceil(inode.size() / 4096) * 8), true);
-  for (const [s, n, ms] of [
-    [STAT.st_atime, STAT.st_atime_nsec, inode.i_atime],
-    [STAT.st_mtime, STAT.st_mtime_nsec, inode.i_mtime],
-    [STAT.st_ctime, STAT.st_ctime_nsec, inode.i_ctime],
-  ] as const) {
-    v.setBigInt64(s, sec(ms), true);
-    v.setBigInt64(n, BigInt(nsec(ms)), true);
+/** Linux close_range(): EINVAL for unknown flags or fd > max_fd; UNSHARE first gives the task its own table. */
+export function sys_close_range(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const first = uint(a[0]);
+  const last = uint(a[1]);
+  const flags = uint(a[2]);
+  if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) return -EINVAL;
+  if (first > last) return -EINVAL;
+  if ((flags & CLOSE_RANGE_UNSHARE) && [...k.tasks.values()].some((o) => o !== t && o.files === t.files)) {
+    t.files = t.files.dup();
   }
-  return out;
+  t.files.closeRange(first, last, (flags & CLOSE_RANGE_CLOEXEC) !== 0);
+  return 0;
 }
 
-function statTo(t: Task, d: Dentry | number, buf: number): number {
-  if (typeof d === 'number') return d;
-  return copy_to_user(t.mm!, buf, encodeStat(d.d_inode)) ? 0 : -EFAULT;
-}
-
-export function sys_newfstatat(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const flags = int(a[3]);
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -EINVAL;
-  const dirfd = int(a[0]);
-  // fstat through AT_EMPTY_PATH works on any open file, with or without a dentry.
-  const path = getname(t, ptr(a[1]), (flags & AT_EMPTY_PATH) !== 0);
-  if (path === '' && dirfd !== AT_FDCWD) {
-    const f = t.files.get(dirfd);
-    return f ? (copy_to_user(t.mm!, ptr(a[2]), encodeStat(f.f_inode)) ? 0 : -EFAULT) : -EBADF;
-  }
-  return statTo(t, user_path_at(t, dirfd, ptr(a[1]), flags), ptr(a[2]));
-}
-
-export function sys_fstat(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = t.files.get(int(a[0]));
-  if (!f) return -EBADF;
-  return copy_to_user(t.mm!, ptr(a[1]), encodeStat(f.f_inode)) ? 0 : -EFAULT;
-}
-
-export const sys_stat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  statTo(t, user_path_at(t, AT_FDCWD, ptr(a[0]), 0), ptr(a[1]));
-export const sys_lstat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  statTo(t, user_path_at(t, AT_FDCWD, ptr(a[0]), AT_SYMLINK_NOFOLLOW), ptr(a[1]));
-
-/** Linux fs/stat.c do_readlinkat: EINVAL if not a symlink or bufsiz <= 0; the result is not NUL-terminated. */
-function do_readlinkat(t: Task, dirfd: number, pathAddr: number, buf: number, bufsiz: number): number {
-  if (bufsiz <= 0) return -EINVAL;
-  const d = user_path_at(t, dirfd, pathAddr, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
-  if (typeof d === 'number') return d;
-  const target = d.d_inode.readlink();
-  if (typeof target === 'number') return target;
-  const n = Math.min(target.length, bufsiz);
-  return copy_to_user(t.mm!, buf, target.subarray(0, n)) ? n : -EFAULT;
-}
-
-export const sys_readlink = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_readlinkat(t, AT_FDCWD, ptr(a[0]), ptr(a[1]), int(a[2]));
-export const sys_readlinkat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_readlinkat(t, int(a[0]), ptr(a[1]), ptr(a[2]), int(a[3]));
-
-/** Linux fs/open.c do_faccessat (root passes read/write; exec needs an x bit). */
+/**
+ * Linux do_faccessat(): access() checks with the real uid and gid (the
+ * capabilities of root only when the real uid is 0) unless AT_EACCESS;
+ * X_OK on a regular file of a noexec mount is EACCES; W_OK on a
+ * read-only filesystem is EROFS.
+ */
 function do_faccessat(t: Task, dirfd: number, pathAddr: number, mode: number, flags: number): number {
   if (mode & ~7) return -EINVAL;
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
-  const d = user_path_at(t, dirfd, pathAddr, flags);
+  const c = t.cred;
+  const cred: Cred = flags & AT_EACCESS ? c : { ...c, fsuid: c.uid, fsgid: c.gid };
+  const d = user_path_at(t, dirfd, pathAddr, flags, 0, cred);
   if (typeof d === 'number') return d;
-  if (mode === 0) return 0;
-  const mask = (mode & 4 ? MAY_READ : 0) | (mode & 2 ? MAY_WRITE : 0) | (mode & 1 ? MAY_EXEC : 0);
-  return inode_permission(d.d_inode, mask, t.cred);
+  const inode = d.d_inode;
+  if ((mode & MAY_EXEC) && inode.isReg && inode.i_sb.noexec) return -EACCES;
+  const res = inode_permission(inode, mode, cred);
+  if (res || !(mode & 2) || !(inode.isReg || inode.isDir || inode.isLink)) return res;
+  return inode.i_sb.rdonly ? -EROFS : 0;
 }
 
 export const sys_access = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
@@ -190,37 +158,73 @@ export const sys_faccessat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 export const sys_faccessat2 = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
   do_faccessat(t, int(a[0]), ptr(a[1]), int(a[2]), int(a[3]));
 
-/** Linux fs/d_path.c getcwd: ERANGE when the buffer is too small; returns the length with the NUL. */
+/**
+ * Linux fs/d_path.c getcwd(): ENOENT once the cwd was removed; a cwd
+ * outside the root reads "(unreachable)..."; ERANGE when the buffer is too
+ * small; returns the length with the NUL.
+ */
 export function sys_getcwd(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const path = latin1Bytes(t.fs.pwd.path() + '\0');
-  if (path.length > ulong(a[1])) return -ERANGE;
-  return copy_to_user(t.mm!, ptr(a[0]), path) ? path.length : -EFAULT;
+  const pwd = t.fs.pwd;
+  if (pwd.d_unhashed) return -ENOENT;
+  const path = is_subdir(pwd, t.fs.root) ? d_path(pwd, t.fs.root) : '(unreachable)' + d_path(pwd);
+  const bytes = latin1Bytes(path + '\0');
+  if (bytes.length > ulong(a[1])) return -ERANGE;
+  return copy_to_user(t.mm!, ptr(a[0]), bytes) ? bytes.length : -EFAULT;
 }
 
+/** Linux chdir(): the path must be a directory the caller may search. */
 export function sys_chdir(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const d = user_path_at(t, AT_FDCWD, ptr(a[0]), 0);
+  const d = user_path_at(t, AT_FDCWD, ptr(a[0]), 0, LOOKUP_DIRECTORY);
   if (typeof d === 'number') return d;
-  if (!d.d_inode.isDir) return -ENOTDIR;
   const perm = inode_permission(d.d_inode, MAY_EXEC, t.cred);
   if (perm < 0) return perm;
   t.fs.pwd = d;
   return 0;
 }
 
+/** Linux fchdir(): works on O_PATH descriptors too (fdget_raw). */
+export function sys_fchdir(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const f = t.files.get(int(a[0]));
+  if (!f) return -EBADF;
+  if (!f.f_dentry || !f.f_inode.isDir) return -ENOTDIR;
+  const perm = inode_permission(f.f_inode, MAY_EXEC, t.cred);
+  if (perm < 0) return perm;
+  t.fs.pwd = f.f_dentry;
+  return 0;
+}
+
+/** Linux chroot(): a searchable directory, and CAP_SYS_CHROOT (root). */
+export function sys_chroot(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const d = user_path_at(t, AT_FDCWD, ptr(a[0]), 0, LOOKUP_DIRECTORY);
+  if (typeof d === 'number') return d;
+  const perm = inode_permission(d.d_inode, MAY_EXEC, t.cred);
+  if (perm < 0) return perm;
+  if (t.cred.euid !== 0 && !capable_fs(t.cred)) return -EPERM;
+  t.fs.root = d;
+  return 0;
+}
+
+/** Linux kernel/sys.c umask(): set the mask (permission bits only), return the old one. */
+export function sys_umask(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const old = t.fs.umask;
+  t.fs.umask = int(a[0]) & S_IRWXUGO;
+  return old;
+}
+
 /** This family's rows of the syscall table (see table.ts). */
 export const FS_SYSCALLS: readonly SyscallRow[] = [
-  { nr: __NR_open, handler: sys_open, support: 'partial', note: 'tmpfs files', args: ['str', 'hex', 'hex'] },
+  { nr: __NR_open, handler: sys_open, support: 'full', args: ['str', 'hex', 'hex'] },
   { nr: __NR_close, handler: sys_close, support: 'full', args: ['fd'] },
-  { nr: __NR_stat, handler: sys_stat, support: 'full', args: ['str', 'ptr'] },
-  { nr: __NR_fstat, handler: sys_fstat, support: 'full', args: ['fd', 'ptr'] },
-  { nr: __NR_lstat, handler: sys_lstat, support: 'full', args: ['str', 'ptr'] },
   { nr: __NR_access, handler: sys_access, support: 'full', args: ['str', 'int'] },
-  { nr: __NR_readlink, handler: sys_readlink, support: 'full', args: ['str', 'obuf', 'uint'] },
   { nr: __NR_getcwd, handler: sys_getcwd, support: 'full', args: ['ptr', 'uint'] },
   { nr: __NR_chdir, handler: sys_chdir, support: 'full', args: ['str'] },
-  { nr: __NR_openat, handler: sys_openat, support: 'partial', note: 'tmpfs files', args: ['atfd', 'str', 'hex', 'hex'] },
-  { nr: __NR_newfstatat, handler: sys_newfstatat, support: 'full', args: ['atfd', 'str', 'ptr', 'hex'] },
-  { nr: __NR_readlinkat, handler: sys_readlinkat, support: 'full', args: ['atfd', 'str', 'obuf', 'uint'] },
+  { nr: __NR_fchdir, handler: sys_fchdir, support: 'full', args: ['fd'] },
+  { nr: __NR_creat, handler: sys_creat, support: 'full', args: ['str', 'hex'] },
+  { nr: __NR_umask, handler: sys_umask, support: 'full', args: ['hex'] },
+  { nr: __NR_chroot, handler: sys_chroot, support: 'full', args: ['str'] },
+  { nr: __NR_openat, handler: sys_openat, support: 'full', args: ['atfd', 'str', 'hex', 'hex'] },
   { nr: __NR_faccessat, handler: sys_faccessat, support: 'full', args: ['atfd', 'str', 'int'] },
+  { nr: __NR_close_range, handler: sys_close_range, support: 'full', args: ['uint', 'uint', 'hex'] },
+  { nr: __NR_openat2, handler: sys_openat2, support: 'partial', note: 'RESOLVE_CACHED is always satisfied', args: ['atfd', 'str', 'ptr', 'uint'] },
   { nr: __NR_faccessat2, handler: sys_faccessat2, support: 'full', args: ['atfd', 'str', 'int', 'hex'] },
 ];
