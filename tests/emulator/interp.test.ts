@@ -582,6 +582,31 @@ describe('interp engine', () => {
       expect(m.reg(RDI)).to.equal(0x600105n);
     });
 
+    it('rep movsb with the destination one byte ahead replicates the first byte', () => {
+      const m = run('mov rsi, 0x600000\nmov rdi, 0x600001\nmov ecx, 100\nrep movsb\nhlt', (mm) => { mm.data[0] = 0x5a; });
+      expect(Array.from(m.data.subarray(0, 101)).every((b) => b === 0x5a)).to.equal(true);
+    });
+
+    it('rep movsq and rep stosd cross page boundaries', () => {
+      const m = run(`
+        mov rdi, 0x600ff0
+        mov eax, 0x11223344
+        mov ecx, 1024
+        rep stosd
+        mov rsi, 0x600ff8
+        mov rdi, 0x602ff8
+        mov ecx, 300
+        rep movsq
+        hlt`);
+      const v = new DataView(m.data.buffer);
+      expect(v.getUint32(0xff0, true)).to.equal(0x11223344);
+      expect(v.getUint32(0xff0 + 4 * 1023, true)).to.equal(0x11223344);
+      expect(v.getUint32(0xff0 + 4 * 1024, true)).to.equal(0);
+      expect(v.getUint32(0x2ff8, true)).to.equal(0x11223344);
+      expect(v.getUint32(0x2ff8 + 8 * 299, true)).to.equal(0x11223344);
+      expect(m.reg(RSI)).to.equal(0x600ff8n + 2400n);
+    });
+
     it('rep stosq fills and std makes string ops go backwards', () => {
       const m = run('mov rdi, 0x600008\nmov eax, 7\nmov ecx, 2\nstd\nrep stosq\ncld\nhlt');
       expect(m.data[0]).to.equal(7);

@@ -52,6 +52,23 @@ function stringOp(kind: number, byte: boolean): Handler {
     // rAX for stos/scas; read once (it does not change during the loop except for lods).
     const ax = getReg(c, 0, s, 1), axh = c.hi;
     try {
+      // Forward rep movs/stos: whole runs within a page at a time, as block copies.
+      if (rep !== 0 && step > 0 && as === 8 && cHi === 0 && (kind === KIND_STOS || (kind === KIND_MOVS && base === 0))) {
+        while (cLo > 1) {
+          const n = pageRun(si, di, cLo, s, kind === KIND_MOVS);
+          if (n < 2) break;
+          // The source is checked first: an element-wise copy would fault on its read first.
+          const sv = kind === KIND_MOVS ? c.mem.rv(si) : null;
+          const dv = c.mem.wv(di);
+          const dst = new Uint8Array(dv.buffer, dv.byteOffset + (di & 0xfff), n * s);
+          if (sv !== null) {
+            dst.set(new Uint8Array(sv.buffer, sv.byteOffset + (si & 0xfff), n * s));
+            si += n * s;
+          } else fill(dst, s, ax, axh);
+          di += n * s;
+          cLo -= n;
+        }
+      }
       while ((cLo | cHi) !== 0) {
         switch (kind) {
           case KIND_MOVS: {
@@ -88,6 +105,31 @@ function stringOp(kind: number, byte: boolean): Handler {
       if (rep !== 0) { c.r[2] = cLo; c.r[3] = cHi; }
     }
   };
+}
+
+/**
+ * How many elements of a forward rep movs/stos lie in the current page of
+ * both operands (0 when an element straddles; movs also needs the
+ * destination not to overlap the source ahead of it, where an element-wise
+ * copy replicates bytes and a block copy would not).
+ */
+function pageRun(si: number, di: number, count: number, s: number, movs: boolean): number {
+  let n = Math.min(count, Math.floor((4096 - (di & 0xfff)) / s));
+  if (movs) {
+    n = Math.min(n, Math.floor((4096 - (si & 0xfff)) / s));
+    if (di > si && di < si + n * s) return 0;
+  }
+  return n;
+}
+
+/** Fill with the element (lo, hi) of `s` bytes. */
+function fill(dst: Uint8Array, s: number, lo: number, hi: number): void {
+  if (s === 1) { dst.fill(lo); return; }
+  const v = new DataView(dst.buffer, dst.byteOffset, dst.length);
+  for (let o = 0; o < dst.length; o += s) {
+    if (s === 2) v.setUint16(o, lo, true);
+    else { v.setUint32(o, lo, true); if (s === 8) v.setUint32(o + 4, hi, true); }
+  }
 }
 
 export const opMovsb = stringOp(KIND_MOVS, true), opMovsv = stringOp(KIND_MOVS, false);
