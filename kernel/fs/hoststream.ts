@@ -9,7 +9,7 @@
 
 import * as fs from 'node:fs';
 import * as tty from 'node:tty';
-import { EAGAIN, EFAULT, EIO, ENOTTY, EPIPE } from '../../abi/errno.js';
+import { EAGAIN, EBADF, EFAULT, EIO, ENOTTY, EPIPE } from '../../abi/errno.js';
 import { O_RDWR, S_IFCHR } from '../../abi/fcntl.js';
 import { File, FMODE_READ, FMODE_WRITE, type IoctlIo } from './file.js';
 import { Inode, type SuperBlock } from './inode.js';
@@ -18,13 +18,6 @@ const TCGETS = 0x5401;
 const TIOCGWINSZ = 0x5413;
 const TIOCGPGRP = 0x540f;
 
-class HostStreamInode extends Inode {
-  constructor(sb: SuperBlock, readonly hostFd: number) {
-    super(S_IFCHR | 0o620, sb);
-    this.i_rdev = (136 << 8) | 0; // /dev/pts/0 style numbers
-  }
-}
-
 export interface HostStreamOptions {
   /** Where writes go instead of the host fd (tests capture output this way). */
   sink?: (bytes: Uint8Array) => void;
@@ -32,26 +25,50 @@ export interface HostStreamOptions {
   source?: Uint8Array;
 }
 
-export class HostStreamFile extends File {
-  private readonly tty: boolean;
-  private sourcePos = 0;
+/**
+ * The stream itself: the host descriptor (or the test's sink and source)
+ * and whether it is a terminal. Every open file on it shares it, so
+ * reopening /proc/self/fd/1 or /dev/stdout writes to the same place.
+ */
+class HostStreamInode extends Inode {
+  readonly tty: boolean;
+  sourcePos = 0;
 
-  constructor(sb: SuperBlock, readonly hostFd: number, private readonly opts: HostStreamOptions = {}) {
-    super(new HostStreamInode(sb, hostFd), O_RDWR, FMODE_READ | FMODE_WRITE, `/dev/fd/${hostFd}`);
+  constructor(sb: SuperBlock, readonly hostFd: number, readonly opts: HostStreamOptions) {
+    super(S_IFCHR | 0o620, sb);
+    this.i_rdev = (136 << 8) | 0; // /dev/pts/0 style numbers
     this.tty = !opts.sink && !opts.source && tty.isatty(hostFd);
   }
 
-  override isTty(): boolean { return this.tty; }
+  /** Reopening (through /proc/self/fd/N) gives another file on the same stream. */
+  override open(f: File): File {
+    return new HostStreamFile(this.i_sb, this.hostFd, this.opts, this, f.f_flags, f.f_mode);
+  }
+}
+
+export class HostStreamFile extends File {
+  private readonly stream: HostStreamInode;
+
+  constructor(sb: SuperBlock, readonly hostFd: number, opts: HostStreamOptions = {},
+    inode?: HostStreamInode, flags = O_RDWR, fmode = FMODE_READ | FMODE_WRITE) {
+    const ino = inode ?? new HostStreamInode(sb, hostFd, opts);
+    super(ino, flags, fmode, ino.tty ? '/dev/pts/0' : `pipe:[${ino.i_ino}]`);
+    this.stream = ino;
+  }
+
+  override isTty(): boolean { return this.stream.tty; }
 
   override read(dst: Uint8Array): number {
-    const src = this.opts.source;
+    if (!this.readable) return -EBADF;
+    const { opts } = this.stream;
+    const src = opts.source;
     if (src) {
-      const n = Math.min(dst.length, src.length - this.sourcePos);
-      dst.set(src.subarray(this.sourcePos, this.sourcePos + n));
-      this.sourcePos += n;
+      const n = Math.min(dst.length, src.length - this.stream.sourcePos);
+      dst.set(src.subarray(this.stream.sourcePos, this.stream.sourcePos + n));
+      this.stream.sourcePos += n;
       return n;
     }
-    if (this.opts.sink) return 0;
+    if (opts.sink) return 0;
     try {
       return fs.readSync(this.hostFd, dst, 0, dst.length, null);
     } catch (e) {
@@ -60,8 +77,10 @@ export class HostStreamFile extends File {
   }
 
   override write(src: Uint8Array): number {
-    if (this.opts.sink) {
-      this.opts.sink(src.slice());
+    if (!this.writable) return -EBADF;
+    const { opts } = this.stream;
+    if (opts.sink) {
+      opts.sink(src.slice());
       return src.length;
     }
     try {
@@ -77,7 +96,7 @@ export class HostStreamFile extends File {
   override pwrite(src: Uint8Array): number { return this.write(src); }
 
   override ioctl(request: number, arg: number, io: IoctlIo): number {
-    if (!this.tty) return -ENOTTY;
+    if (!this.stream.tty) return -ENOTTY;
     if (request === TCGETS) {
       // struct termios (36 bytes on x86-64): a cooked terminal's flags.
       const t = new Uint8Array(60);

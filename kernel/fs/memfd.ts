@@ -47,7 +47,6 @@ export function memfd_create(name: string, flags: number, cred: Cred): File | nu
   if (err) return err;
   if (name.length > MFD_NAME_MAX_LEN) return -EINVAL;
   const inode = new TmpfsFile(shm_sb, S_IRWXUGO);
-  inode.i_nlink = 1;
   inode.i_uid = cred.fsuid;
   inode.i_gid = cred.fsgid;
   inode.seals = flags & MFD_ALLOW_SEALING ? 0 : F_SEAL_SEAL;

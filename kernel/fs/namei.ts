@@ -209,7 +209,7 @@ function pick_link(nd: Nameidata, link: Dentry): string | null | number {
 
 /** Linux walk_component(): step over one component; returns a symlink body to follow, null, or -errno. */
 export function walk_component(nd: Nameidata, name: string, type: number, flags: number): string | null | number {
-  if (type === LAST_DOTDOT) return follow_dotdot(nd);
+  if (type === LAST_DOTDOT) return follow_dotdot(nd) || null;
   if (type !== LAST_NORM) return null;
   const child = d_lookup(nd.path, name);
   if (typeof child === 'number') return child;
