@@ -11,7 +11,9 @@ import { EINVAL } from '../abi/errno.js';
 import { S_IFDIR, S_IFREG } from '../abi/fcntl.js';
 import { Inode, type SuperBlock } from '../kernel/fs/inode.js';
 import { latin1, latin1Bytes } from '../kernel/fs/namei.js';
-import { newSuperBlock } from '../kernel/fs/tmpfs.js';
+import { d_lookup } from '../kernel/fs/dcache.js';
+import { newSuperBlock } from '../kernel/fs/inode.js';
+import { do_mount, follow_mount } from '../kernel/fs/mount.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { binfmt_misc, binfmt_misc_register, type BinfmtMisc, type MiscEntry } from './binfmt_misc.js';
 
@@ -119,4 +121,20 @@ export class BinfmtMiscRoot extends Inode {
   }
 
   kernel(): Kernel { return this.k; }
+}
+
+/**
+ * Mount binfmt_misc where systemd mounts it, /proc/sys/fs/binfmt_misc
+ * (Linux: `mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc`).
+ * Returns false when that directory does not exist.
+ */
+export function mount_binfmt_misc(k: Kernel): boolean {
+  let d = follow_mount(k.root);
+  for (const name of ['proc', 'sys', 'fs', 'binfmt_misc']) {
+    const next = d_lookup(d, name);
+    if (!next || typeof next === 'number') return false;
+    d = follow_mount(next);
+  }
+  const root = new BinfmtMiscRoot(k);
+  return typeof do_mount(d, root.i_sb, root, 'binfmt_misc') !== 'number';
 }

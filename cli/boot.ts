@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { EACCES, ENOENT, ENOTDIR } from '../abi/errno.js';
 import { elf_format } from '../binfmt/binfmt_elf.js';
 import { binfmt_misc } from '../binfmt/binfmt_misc.js';
+import { mount_binfmt_misc } from '../binfmt/binfmt_misc_fs.js';
 import { script_format } from '../binfmt/binfmt_script.js';
 import { kernel_execve } from '../binfmt/exec.js';
 import { register_binfmt } from '../binfmt/formats.js';
@@ -39,6 +40,7 @@ export interface BootOptions {
 export function bootKernel(opts: BootOptions): Kernel {
   const k = new Kernel(opts);
   binfmt_misc(k);
+  mount_binfmt_misc(k);
   register_binfmt(k, script_format);
   register_binfmt(k, elf_format);
   for (const e of EXEC_SYSCALLS) k.registerSyscall(e);

@@ -7,7 +7,7 @@
  */
 
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +18,7 @@ import { bootKernel, installFile } from '../../cli/boot.js';
 import { latin1 } from '../../kernel/fs/namei.js';
 import { PROFILE_4_18, PROFILE_6_18 } from '../../kernel/profile.js';
 import { describeEachEngine, ENGINES } from '../helpers/engines.js';
+import { mirrorDir } from '../helpers/mirror.js';
 import { nativeExecFull } from '../helpers/native.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { runGuest } from '../helpers/run.js';
@@ -161,4 +162,28 @@ describeEachEngine('binfmt_misc runs files through their interpreter as Linux do
       expect(r.stdout.toString('latin1'), 'the argv the interpreter got').to.equal(want.stdout);
     });
   }
+});
+
+describeEachEngine('binfmt_misc through /proc/sys/fs/binfmt_misc from a guest', (engine) => {
+  const native = nativeMiscAvailable();
+  before(function () {
+    if (!native) { console.log('      skipped: binfmt_misc cannot be used natively here (needs root)'); this.skip(); }
+  });
+  it('registers, shows, disables, enables and runs a made-up magic as Linux does', async () => {
+    const prog = path.join(REPO_ROOT, 'fixtures/misc-demo/misc-demo');
+    fs.writeFileSync(path.join(dir, 'demo.bin'), 'KEMUDEMO data\n', { mode: 0o755 });
+    const name = `${tag}-demo`;
+    let want;
+    try {
+      want = spawnSync(prog, [name, dir], { encoding: 'latin1', env: {} });
+    } finally {
+      nativeRemove(name);
+    }
+    const r = await runGuest({
+      engine, prog, argv: [prog, name, dir], profile: PROFILE_6_18,
+      setup: (k) => mirrorDir(k, dir),
+    });
+    expect(r.stdout.toString('latin1').split('\n')).to.deep.equal(want.stdout.split('\n'));
+    expect(r.status).to.equal(want.status);
+  });
 });
