@@ -10,47 +10,53 @@
 
 import type { InterpCpu } from '../cpu.js';
 import type { Handler, Insn } from '../insn.js';
+
 import { getReg, readE } from '../operands.js';
 import { copyX, srcW, TMP2 } from './sse.js';
 
-type Arr = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
-type View = (c: InterpCpu) => Arr;
-const UB: View = (c) => c.xb, SB: View = (c) => c.xsb, UW: View = (c) => c.xw, SW: View = (c) => c.xsw;
-const UD: View = (c) => c.xd, SD: View = (c) => c.xsd;
+/** The typed view of the XMM file a lane loop works on (fields of InterpCpu). */
+type View = 'xb' | 'xsb' | 'xw' | 'xsw' | 'xd' | 'xsd';
+const UB: View = 'xb', SB: View = 'xsb', UW: View = 'xw', SW: View = 'xsw', UD: View = 'xd', SD: View = 'xsd';
 
-/** dst[k] = f(dst[k], src[k]) over the lanes of a view. */
-function lanes(view: View, n: number, f: (a: number, b: number) => number): Handler {
-  return (c, i) => {
+/**
+ * dst[k] = expr over the lanes of a view, `expr` a JavaScript expression in
+ * the lane values `a` (destination) and `b` (source). Each instruction gets
+ * its own function, generated here, so V8 sees one operation per loop (a
+ * shared loop calling a per-instruction callback is megamorphic and slow).
+ */
+function lanes(view: View, n: number, expr: string): Handler {
+  const src = `return function lanes_${view}_${n}(c, i) {
     const s = srcW(c, i, 16);
-    const x = view(c), d = i.reg * n, o = s * n;
-    for (let k = 0; k < n; k++) x[d + k] = f(x[d + k]!, x[o + k]!);
-  };
+    const x = c.${view}, d = i.reg * ${n}, o = s * ${n};
+    for (let k = 0; k < ${n}; k++) { const a = x[d + k], b = x[o + k]; x[d + k] = ${expr}; }
+  };`;
+  return new Function('srcW', src)(srcW) as Handler;
 }
 
-const sat = (v: number, lo: number, hi: number): number => v < lo ? lo : v > hi ? hi : v;
+const sat = (lo: number, hi: number, v: string): string => `(${v} < ${lo} ? ${lo} : ${v} > ${hi} ? ${hi} : ${v})`;
 
-export const opPaddb = lanes(UB, 16, (a, b) => a + b), opPaddw = lanes(UW, 8, (a, b) => a + b), opPaddd = lanes(UD, 4, (a, b) => a + b);
-export const opPsubb = lanes(UB, 16, (a, b) => a - b), opPsubw = lanes(UW, 8, (a, b) => a - b), opPsubd = lanes(UD, 4, (a, b) => a - b);
-export const opPaddsb = lanes(SB, 16, (a, b) => sat(a + b, -128, 127)), opPaddsw = lanes(SW, 8, (a, b) => sat(a + b, -32768, 32767));
-export const opPsubsb = lanes(SB, 16, (a, b) => sat(a - b, -128, 127)), opPsubsw = lanes(SW, 8, (a, b) => sat(a - b, -32768, 32767));
-export const opPaddusb = lanes(UB, 16, (a, b) => sat(a + b, 0, 255)), opPaddusw = lanes(UW, 8, (a, b) => sat(a + b, 0, 65535));
-export const opPsubusb = lanes(UB, 16, (a, b) => sat(a - b, 0, 255)), opPsubusw = lanes(UW, 8, (a, b) => sat(a - b, 0, 65535));
-export const opPminub = lanes(UB, 16, Math.min), opPmaxub = lanes(UB, 16, Math.max);
-export const opPminsw = lanes(SW, 8, Math.min), opPmaxsw = lanes(SW, 8, Math.max);
-export const opPavgb = lanes(UB, 16, (a, b) => (a + b + 1) >> 1), opPavgw = lanes(UW, 8, (a, b) => (a + b + 1) >> 1);
-export const opPcmpeqb = lanes(UB, 16, (a, b) => a === b ? 0xff : 0), opPcmpeqw = lanes(UW, 8, (a, b) => a === b ? 0xffff : 0);
-export const opPcmpeqd = lanes(UD, 4, (a, b) => a === b ? 0xffffffff : 0);
-export const opPcmpgtb = lanes(SB, 16, (a, b) => a > b ? -1 : 0), opPcmpgtw = lanes(SW, 8, (a, b) => a > b ? -1 : 0);
-export const opPcmpgtd = lanes(SD, 4, (a, b) => a > b ? -1 : 0);
-export const opPmullw = lanes(UW, 8, (a, b) => Math.imul(a, b));
-export const opPmulhw = lanes(SW, 8, (a, b) => (a * b) >> 16);
-export const opPmulhuw = lanes(UW, 8, (a, b) => (a * b) >>> 16);
+export const opPaddb = lanes(UB, 16, 'a + b'), opPaddw = lanes(UW, 8, 'a + b'), opPaddd = lanes(UD, 4, 'a + b');
+export const opPsubb = lanes(UB, 16, 'a - b'), opPsubw = lanes(UW, 8, 'a - b'), opPsubd = lanes(UD, 4, 'a - b');
+export const opPaddsb = lanes(SB, 16, sat(-128, 127, '(a + b)')), opPaddsw = lanes(SW, 8, sat(-32768, 32767, '(a + b)'));
+export const opPsubsb = lanes(SB, 16, sat(-128, 127, '(a - b)')), opPsubsw = lanes(SW, 8, sat(-32768, 32767, '(a - b)'));
+export const opPaddusb = lanes(UB, 16, sat(0, 255, '(a + b)')), opPaddusw = lanes(UW, 8, sat(0, 65535, '(a + b)'));
+export const opPsubusb = lanes(UB, 16, sat(0, 255, '(a - b)')), opPsubusw = lanes(UW, 8, sat(0, 65535, '(a - b)'));
+export const opPminub = lanes(UB, 16, 'a < b ? a : b'), opPmaxub = lanes(UB, 16, 'a > b ? a : b');
+export const opPminsw = lanes(SW, 8, 'a < b ? a : b'), opPmaxsw = lanes(SW, 8, 'a > b ? a : b');
+export const opPavgb = lanes(UB, 16, '(a + b + 1) >> 1'), opPavgw = lanes(UW, 8, '(a + b + 1) >> 1');
+export const opPcmpeqb = lanes(UB, 16, 'a === b ? 0xff : 0'), opPcmpeqw = lanes(UW, 8, 'a === b ? 0xffff : 0');
+export const opPcmpeqd = lanes(UD, 4, 'a === b ? 0xffffffff : 0');
+export const opPcmpgtb = lanes(SB, 16, 'a > b ? -1 : 0'), opPcmpgtw = lanes(SW, 8, 'a > b ? -1 : 0');
+export const opPcmpgtd = lanes(SD, 4, 'a > b ? -1 : 0');
+export const opPmullw = lanes(UW, 8, 'Math.imul(a, b)');
+export const opPmulhw = lanes(SW, 8, '(a * b) >> 16');
+export const opPmulhuw = lanes(UW, 8, '(a * b) >>> 16');
 /** pand, and also andps/andpd. */
-export const opPand = lanes(UD, 4, (a, b) => a & b);
+export const opPand = lanes(UD, 4, 'a & b');
 /** pandn (dst = ~dst & src), andnps/andnpd. */
-export const opPandn = lanes(UD, 4, (a, b) => ~a & b);
-export const opPor = lanes(UD, 4, (a, b) => a | b);
-export const opPxor = lanes(UD, 4, (a, b) => a ^ b);
+export const opPandn = lanes(UD, 4, '~a & b');
+export const opPor = lanes(UD, 4, 'a | b');
+export const opPxor = lanes(UD, 4, 'a ^ b');
 
 /** paddq / psubq: 64-bit lanes as dword pairs. */
 function q64(sub: boolean): Handler {
@@ -100,9 +106,10 @@ export const opPsadbw: Handler = (c, i) => {
 
 function pack(srcView: View, n: number, dstView: View, lo: number, hi: number): Handler {
   return (c, i) => {
-    const s = srcW(c, i, 16), x = srcView(c), out = dstView(c);
-    for (let k = 0; k < n; k++) out[TMP2 * 2 * n + k] = sat(x[i.reg * n + k]!, lo, hi);
-    for (let k = 0; k < n; k++) out[TMP2 * 2 * n + n + k] = sat(x[s * n + k]!, lo, hi);
+    const s = srcW(c, i, 16), x = c[srcView], out = c[dstView];
+    const clamp = (v: number): number => v < lo ? lo : v > hi ? hi : v;
+    for (let k = 0; k < n; k++) out[TMP2 * 2 * n + k] = clamp(x[i.reg * n + k]!);
+    for (let k = 0; k < n; k++) out[TMP2 * 2 * n + n + k] = clamp(x[s * n + k]!);
     copyX(c, i.reg, TMP2);
   };
 }
@@ -111,7 +118,7 @@ export const opPacksswb = pack(SW, 8, SB, -128, 127), opPackuswb = pack(SW, 8, U
 /** punpckl* (high = false) / punpckh*: interleave the low or high halves, lanes of `n` per register. */
 function unpack(view: View, n: number, high: boolean): Handler {
   return (c, i) => {
-    const s = srcW(c, i, 16), x = view(c), base = high ? n / 2 : 0;
+    const s = srcW(c, i, 16), x = c[view], base = high ? n / 2 : 0;
     for (let k = 0; k < n / 2; k++) {
       x[TMP2 * n + 2 * k] = x[i.reg * n + base + k]!;
       x[TMP2 * n + 2 * k + 1] = x[s * n + base + k]!;

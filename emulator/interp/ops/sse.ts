@@ -24,7 +24,10 @@ function gp(): Trap { return new Trap({ kind: 'gp' }); }
 /** Load `size` bytes at `a` into the low bytes of XMM slot x (the rest zeroed). */
 export function loadX(c: InterpCpu, x: number, a: number, size: number): void {
   const d = c.xd, m = c.mem, o = 4 * x;
-  if (size === 16) {
+  if (size === 16 && (a & 0xfff) <= 4080) {
+    const v = m.rv(a), p = a & 0xfff;
+    d[o] = v.getUint32(p, true); d[o + 1] = v.getUint32(p + 4, true); d[o + 2] = v.getUint32(p + 8, true); d[o + 3] = v.getUint32(p + 12, true);
+  } else if (size === 16) {
     d[o] = m.read32(a); d[o + 1] = m.read32(a + 4); d[o + 2] = m.read32(a + 8); d[o + 3] = m.read32(a + 12);
   } else if (size === 8) {
     d[o] = m.read32(a); d[o + 1] = m.read32(a + 4); d[o + 2] = 0; d[o + 3] = 0;
