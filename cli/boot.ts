@@ -19,8 +19,10 @@ import { HostStreamFile, type HostStreamOptions } from '../kernel/fs/hoststream.
 import { d_delete, d_instantiate, d_lookup, type Dentry } from '../kernel/fs/dcache.js';
 import { ensure_dir } from '../kernel/fs/init_fs.js';
 import { follow_mount } from '../kernel/fs/mount.js';
+import { path_lookupat, ROOT_CRED } from '../kernel/fs/namei.js';
 import { TmpfsFile } from '../kernel/fs/tmpfs.js';
 import { Kernel } from '../kernel/kernel.js';
+import { checkHostDir, guestCwdUnderRoot, hostRootOf, mountHostDirs, rootfsFromHost, setHostRoot, type HostMountSpec } from './host_mounts.js';
 import type { KernelProfile } from '../kernel/profile.js';
 import type { Task } from '../kernel/task.js';
 import type { Tracer } from '../kernel/trace.js';
@@ -29,7 +31,14 @@ export interface BootOptions {
   engine: Engine;
   profile?: KernelProfile;
   tracer?: Tracer;
+  /** --root: this host directory is the guest's /, read-only with an in-memory layer for writes. */
+  root?: string;
+  /** --mount: host directories mounted in the guest (read-only unless mode 'rw'). */
+  mounts?: readonly HostMountSpec[];
 }
+
+/** A --root or --mount that cannot be set up (the message says why). */
+export class MountError extends Error {}
 
 /**
  * A kernel with the binfmt handlers registered in Linux's order and the exec
@@ -38,7 +47,14 @@ export interface BootOptions {
  * register at the tail, so the list reads misc, script, elf.
  */
 export function bootKernel(opts: BootOptions): Kernel {
-  const k = new Kernel(opts);
+  if (opts.root) {
+    const bad = checkHostDir(opts.root);
+    if (bad) throw new MountError(`--root: ${bad}`);
+  }
+  const k = new Kernel({ ...opts, ...(opts.root ? { rootfs: rootfsFromHost(opts.root) } : {}) });
+  if (opts.root) setHostRoot(k, opts.root);
+  const bad = mountHostDirs(k, opts.mounts ?? []);
+  if (bad) throw new MountError(bad);
   binfmt_misc(k);
   mount_binfmt_misc(k);
   register_binfmt(k, script_format);
@@ -87,12 +103,16 @@ export const toGuest = (s: string): string => Buffer.from(s, 'utf8').toString('l
 export type SpawnResult = { task: Task } | { errno: number; where: 'host' | 'exec' };
 
 /**
- * Copy the host program into the guest's tmpfs at the same absolute path,
- * make the guest's cwd match the host's, wire fds 0-2 to the host's stdio,
- * and exec it as the first task (as the kernel runs init).
+ * Copy the host program into the guest's tmpfs at the same absolute path
+ * (unless a mount already shows it there), make the guest's cwd match the
+ * host's, wire fds 0-2 to the host's stdio, and exec it as the first task
+ * (as the kernel runs init). Under --root nothing is copied: the program
+ * is looked up in the guest, from the host's cwd as seen inside the root.
  */
 export function spawnHostProgram(k: Kernel, o: SpawnOptions): SpawnResult {
   const cwd = o.cwd ?? process.cwd();
+  const root = hostRootOf(k);
+  if (root) return execFirst(k, o, guestCwdUnderRoot(root, cwd));
   const hostPath = path.resolve(cwd, o.prog);
   let bytes: Uint8Array;
   let mode: number;
@@ -105,9 +125,21 @@ export function spawnHostProgram(k: Kernel, o: SpawnOptions): SpawnResult {
     const code = (e as NodeJS.ErrnoException).code;
     return { errno: code === 'EACCES' ? EACCES : code === 'ENOTDIR' ? ENOTDIR : ENOENT, where: 'host' };
   }
-  installFile(k, toGuest(hostPath), bytes, mode);
+  if (!guestHasFile(k, toGuest(hostPath))) installFile(k, toGuest(hostPath), bytes, mode);
+  return execFirst(k, o, toGuest(cwd));
+}
+
+/** Whether the guest already sees a regular file at this absolute path (through a --mount). */
+function guestHasFile(k: Kernel, guestPath: string): boolean {
+  const d = path_lookupat({ root: k.root, pwd: k.root, umask: 0 }, k.root, guestPath, { follow: true, cred: ROOT_CRED });
+  return typeof d !== 'number' && d.d_inode.isReg;
+}
+
+/** The first task: cwd, stdio, then the exec of the program. */
+function execFirst(k: Kernel, o: SpawnOptions, guestCwd: string): SpawnResult {
   const t = k.createTask();
-  t.fs.pwd = mkdirs(k, toGuest(cwd));
+  const pwd = path_lookupat(t.fs, k.root, guestCwd, { follow: true, cred: ROOT_CRED });
+  t.fs.pwd = typeof pwd !== 'number' && pwd.d_inode.isDir ? pwd : mkdirs(k, guestCwd);
   t.files.install(new HostStreamFile(k.rootSb, 0, o.stdio?.stdin));
   t.files.install(new HostStreamFile(k.rootSb, 1, o.stdio?.stdout));
   t.files.install(new HostStreamFile(k.rootSb, 2, o.stdio?.stderr));

@@ -6,22 +6,17 @@
  * binfmt/, modules from umh/) through the composition root in cli/.
  */
 
-import type { Engine, CpuExit } from '../emulator/engine.js';
-import { RIP } from '../emulator/regs.js';
-import {
-  FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, SIGFPE, SIGILL, SIGSEGV, SIGTRAP,
-} from '../abi/signal.js';
+import type { Engine } from '../emulator/engine.js';
 import { FilesStruct } from './fs/fdtable.js';
 import type { SuperBlock } from './fs/inode.js';
 import { init_mount_tree, type MountSource } from './fs/init_fs.js';
 import { Dentry, ROOT_CRED, type FsStruct } from './fs/namei.js';
 import { PROFILE_4_18, type KernelProfile } from './profile.js';
+import { Scheduler } from './sched.js';
 import { SigHand } from './signal.js';
-import { do_syscall_64 } from './syscalls/dispatch.js';
 import { buildSyscallTable } from './syscalls/table.js';
 import type { SyscallEntry } from './syscalls/types.js';
-import { Task, type ExitStatus } from './task.js';
-import { force_sig_fault, handle_pending_signals } from './signal_deliver.js';
+import { SignalStruct, Task, type ExitStatus } from './task.js';
 import { Tracer } from './trace.js';
 
 export interface KernelOptions {
@@ -32,7 +27,21 @@ export interface KernelOptions {
   sliceInstructions?: number;
   /** The root filesystem (default: an empty tmpfs); /proc, /dev and /tmp are mounted or made on it. */
   rootfs?: MountSource;
+  /** Wall-clock milliseconds per slice before another task may run. */
+  sliceMs?: number;
+  /** Guest memory limit in pages, all address spaces together; past it the OOM killer runs (oom_kill.ts). */
+  memoryLimitPages?: number;
+  /** Most tasks (threads included) alive at once; fork and clone past it give EAGAIN. */
+  maxTasks?: number;
 }
+
+/**
+ * Linux kernel/fork.c max_threads is sized from memory; kemu's default
+ * bounds host memory instead (each task holds a CPU engine instance).
+ */
+export const DEFAULT_MAX_TASKS = 4096;
+/** The default guest memory limit: 2 GiB of pages (see oom_kill.ts for what is counted). */
+export const DEFAULT_MEMORY_LIMIT_PAGES = 512 * 1024;
 
 export class Kernel {
   readonly engine: Engine;
@@ -49,15 +58,19 @@ export class Kernel {
   log: (line: string) => void = (line) => process.stderr.write(`kemu: ${line}\n`);
   /** The task whose syscall or fault is being handled (Linux `current`). */
   current: Task | null = null;
+  readonly sched: Scheduler;
+  memoryLimitPages: number;
+  maxTasks: number;
+  /** Linux kernel/pid.c alloc_pid: the next pid to try (pids are never reused while in use). */
   private nextPid = 1;
-  private readonly slice: number;
-  private idleWaiter: (() => void) | null = null;
 
   constructor(opts: KernelOptions) {
     this.engine = opts.engine;
     this.profile = opts.profile ?? PROFILE_4_18;
     this.tracer = opts.tracer ?? new Tracer();
-    this.slice = opts.sliceInstructions ?? 1_000_000;
+    this.sched = new Scheduler(this, opts.sliceInstructions ?? 1_000_000, opts.sliceMs ?? 20);
+    this.memoryLimitPages = opts.memoryLimitPages ?? DEFAULT_MEMORY_LIMIT_PAGES;
+    this.maxTasks = opts.maxTasks ?? DEFAULT_MAX_TASKS;
     this.root = init_mount_tree({
       current: () => this.current,
       task: (pid) => this.tasks.get(pid) ?? null,
@@ -73,80 +86,61 @@ export class Kernel {
     this.syscalls[entry.nr] = entry;
   }
 
+  /** Linux alloc_pid(): the next free pid (wrapping at PID_MAX_DEFAULT 32768 to 300, as Linux). */
+  alloc_pid(): number {
+    for (;;) {
+      const pid = this.nextPid++;
+      if (this.nextPid >= 32768) this.nextPid = 300;
+      if (!this.tasks.has(pid)) return pid;
+    }
+  }
+
   /**
    * A new task with no address space yet (like a kernel thread about to
-   * exec), root credentials, the root as cwd, and an empty fd table.
+   * exec): its own process, root credentials, the root as cwd, an empty fd
+   * table. With no parent it is reaped as soon as it exits; its status goes
+   * to its onExit callbacks. It runs once it has a CPU (after an exec).
    */
   createTask(parent: Task | null = null): Task {
-    const pid = this.nextPid++;
+    const pid = this.alloc_pid();
     const fs: FsStruct = { root: this.root, pwd: this.root, umask: 0o022 };
-    const t = new Task(pid, pid, new FilesStruct(), fs, { ...ROOT_CRED }, new SigHand(), parent);
+    const signal = new SignalStruct(parent ? parent.signal.pgrp : 0, parent ? parent.signal.session : 0);
+    const t = new Task(this, pid, pid, new FilesStruct(), fs, { ...ROOT_CRED }, new SigHand(), parent, signal);
+    signal.threads.add(t);
+    if (parent) parent.children.add(t);
     this.tasks.set(pid, t);
     return t;
   }
 
-  /** Wake the scheduler if it is idle (a sleeping task became runnable). */
+  /** Linux find_task_by_vpid(). */
+  find_task_by_vpid(pid: number): Task | null {
+    return this.tasks.get(pid) ?? null;
+  }
+
+  /** Linux wake_up_process(). */
+  wake_up_process(t: Task): boolean {
+    return this.sched.wake_up_process(t);
+  }
+
+  /** Linux wake_up_new_task(): a task made by fork (or by host code after its exec) joins the run queue. */
+  wake_up_new_task(t: Task): void {
+    this.sched.enqueue(t);
+  }
+
+  /** Wake the scheduler if it is idle. */
   kick(): void {
-    const w = this.idleWaiter;
-    this.idleWaiter = null;
-    w?.();
+    this.sched.kick();
   }
 
-  /** Run every task until none is left runnable or sleeping. */
-  async run(): Promise<void> {
-    let lastYield = Date.now();
-    for (;;) {
-      let ran = false;
-      for (const t of [...this.tasks.values()]) {
-        if (t.state !== 'runnable' || !t.cpu) continue;
-        ran = true;
-        this.runSlice(t);
-      }
-      if (!ran) {
-        if (![...this.tasks.values()].some((t) => t.state === 'sleeping')) return;
-        await new Promise<void>((resolve) => { this.idleWaiter = resolve; });
-        lastYield = Date.now();
-      } else if (Date.now() - lastYield > 20) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = Date.now();
-      }
-    }
+  /** Run tasks until none is alive. */
+  run(): Promise<void> {
+    return this.sched.run();
   }
 
-  /** Run `t` until it exits; resolves with how it ended. */
+  /** Run until `t`'s process has ended; resolves with how it ended. */
   async waitForExit(t: Task): Promise<ExitStatus> {
     if (t.exitStatus) return t.exitStatus;
     const done = new Promise<ExitStatus>((resolve) => t.onExit.push(resolve));
-    await this.run();
-    return done;
-  }
-
-  /** One scheduling slice of `t`, then whatever its stop asks for. */
-  runSlice(t: Task): void {
-    // A signal may be pending before the task ever ran (an exec that failed past its point of no return).
-    if (t.pending) {
-      this.current = t;
-      handle_pending_signals(this, t);
-      if (t.state !== 'runnable') return;
-    }
-    const exit = t.cpu!.run({ instructions: this.slice, timeoutMs: 20 });
-    this.current = t;
-    this.handleCpuExit(t, exit);
-    if (t.state !== 'zombie' && t.state !== 'dead') handle_pending_signals(this, t);
-  }
-
-  private handleCpuExit(t: Task, exit: CpuExit): void {
-    switch (exit.kind) {
-      case 'syscall': do_syscall_64(this, t); break;
-      case 'budget': break;
-      // Linux arch/x86/mm/fault.c: a user page fault becomes SIGSEGV with
-      // si_addr the faulting address, MAPERR if nothing was mapped there.
-      case 'fault': force_sig_fault(t, SIGSEGV, exit.mapped ? SEGV_ACCERR : SEGV_MAPERR, exit.addr); break;
-      case 'ud': force_sig_fault(t, SIGILL, ILL_ILLOPN, t.cpu!.getReg(RIP)); break;
-      case 'de': force_sig_fault(t, SIGFPE, FPE_INTDIV, t.cpu!.getReg(RIP)); break;
-      case 'int3': force_sig_fault(t, SIGTRAP, SI_KERNEL, 0n); break;
-      // Linux arch/x86/kernel/traps.c do_general_protection: SIGSEGV, si_code SI_KERNEL, si_addr 0.
-      case 'gp': case 'hlt': force_sig_fault(t, SIGSEGV, SI_KERNEL, 0n); break;
-    }
+    return Promise.race([done, this.run().then(() => done)]);
   }
 }

@@ -11,7 +11,7 @@
 
 import type { Cpu } from '../../emulator/engine.js';
 import { PAGE_SIZE } from '../../emulator/engine.js';
-import { sliceVma, type VmArea } from './vma.js';
+import { sliceVma, VM_SHARED, type VmArea } from './vma.js';
 
 /** Linux arch/x86/include/asm/processor.h: TASK_SIZE_MAX for 4-level paging. */
 export const TASK_SIZE = 0x7ffffffff000;
@@ -55,6 +55,16 @@ export class MmStruct {
   saved_auxv: number[] = [];
   /** Pages in all VMAs, for accounting and limits. */
   total_vm = 0;
+  /** Linux mm->mm_users: tasks using this address space (threads, a vfork child). */
+  users = 1;
+  /** The lowest stack pointer the OOM killer has seen, for what the stack really uses (oom_kill.ts). */
+  stack_low = Number.MAX_SAFE_INTEGER;
+
+  /** Linux mmget(): one more task uses this address space. */
+  mmget(): this {
+    this.users++;
+    return this;
+  }
 
   /** Tell `cpu` about every mapping, now and from now on. */
   attachCpu(cpu: Cpu): void {
@@ -187,10 +197,40 @@ export class MmStruct {
     for (const cpu of this.cpus) cpu.invalidate(BigInt(addr), len);
   }
 
-  /** Drop every mapping (exit, or exec's exec_mmap releasing the old mm). */
+  /**
+   * Linux mmput(): drop one user's reference (exit, exec's exec_mmap, a
+   * failed exec); the last one drops every mapping.
+   */
   release(): void {
+    if (--this.users > 0) return;
     this.unmapRange(0, TASK_SIZE);
     this.cpus.clear();
+  }
+
+  /**
+   * Linux kernel/fork.c dup_mmap(): the child's address space for fork.
+   * Shared mappings keep the same host bytes (MAP_SHARED memory stays
+   * shared with the child); private ones are copied. Pages still all zero
+   * are not copied, so memory the parent never touched (most of an 8 MiB
+   * stack) costs the child nothing.
+   */
+  dup_mmap(): MmStruct {
+    const m = new MmStruct();
+    m.start_code = this.start_code; m.end_code = this.end_code;
+    m.start_data = this.start_data; m.end_data = this.end_data;
+    m.start_brk = this.start_brk; m.brk = this.brk;
+    m.start_stack = this.start_stack;
+    m.arg_start = this.arg_start; m.arg_end = this.arg_end;
+    m.env_start = this.env_start; m.env_end = this.env_end;
+    m.mmap_base = this.mmap_base;
+    m.saved_auxv = this.saved_auxv.slice();
+    m.stack_low = this.stack_low;
+    for (const v of this.vmas) {
+      const host = v.vm_flags & VM_SHARED ? v.host : copyTouchedPages(v.host);
+      m.vmas.push({ ...v, host });
+    }
+    m.total_vm = this.total_vm;
+    return m;
   }
 
   private insert(vma: VmArea): void {
@@ -199,4 +239,25 @@ export class MmStruct {
     this.vmas.splice(i, 0, vma);
     this.total_vm += (vma.vm_end - vma.vm_start) / PAGE_SIZE;
   }
+}
+
+/**
+ * A copy of `src` (page-aligned length and offset) in fresh memory, with
+ * only the pages that hold a non-zero byte copied: the rest of a fresh
+ * Uint8Array is zero already and the host commits no memory for it.
+ */
+export function copyTouchedPages(src: Uint8Array): Uint8Array {
+  if (src.byteOffset % 4 !== 0 || src.length % PAGE_SIZE !== 0) return src.slice();
+  const dst = new Uint8Array(src.length);
+  const words = new Int32Array(src.buffer, src.byteOffset, src.length >> 2);
+  const perPage = PAGE_SIZE >> 2;
+  let runStart = -1;
+  for (let p = 0; p < words.length; p += perPage) {
+    let touched = false;
+    for (let i = p, end = p + perPage; i < end; i++) if (words[i] !== 0) { touched = true; break; }
+    if (touched) { if (runStart < 0) runStart = p; continue; }
+    if (runStart >= 0) { dst.set(src.subarray(runStart << 2, p << 2), runStart << 2); runStart = -1; }
+  }
+  if (runStart >= 0) dst.set(src.subarray(runStart << 2), runStart << 2);
+  return dst;
 }

@@ -5,7 +5,8 @@
  * (arch_prctl), kernel/futex (set_robust_list), kernel/rseq.c.
  */
 
-import { EBUSY, EFAULT, EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
+import { EACCES, EBUSY, EFAULT, EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
+import { RLIM_NLIMITS, RLIMIT_NOFILE } from '../../abi/process.js';
 import { ARCH_GET_FS, ARCH_GET_GS, ARCH_SET_FS, ARCH_SET_GS } from '../../abi/misc.js';
 import { FS_BASE, GS_BASE } from '../../emulator/regs.js';
 import { do_group_exit, do_exit } from '../exit.js';
@@ -14,15 +15,18 @@ import { TASK_SIZE } from '../mm/mm_struct.js';
 import { copy_from_user, copy_to_user, put_user_u32, put_user_u64 } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
 import { int, NO_RETURN, ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { __NR_getpgid, __NR_getpgrp, __NR_getrlimit, __NR_getsid, __NR_setpgid, __NR_setrlimit, __NR_setsid } from '../../abi/syscalls.js';
 import { __NR_arch_prctl, __NR_exit, __NR_exit_group, __NR_getegid, __NR_geteuid, __NR_getgid, __NR_getpid, __NR_getppid, __NR_gettid, __NR_getuid, __NR_prlimit64, __NR_rseq, __NR_sched_yield, __NR_set_robust_list, __NR_set_tid_address, __NR_uname } from '../../abi/syscalls.js';
 
+/** Linux sys_exit: this thread ends; the status word is (code & 0xff) << 8. */
 export function sys_exit(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  do_exit(k, t, { code: int(a[0]) & 0xff, signal: 0, core: false });
+  do_exit(k, t, (int(a[0]) & 0xff) << 8);
   return NO_RETURN;
 }
 
+/** Linux sys_exit_group: every thread of the process ends. */
 export function sys_exit_group(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  do_group_exit(k, t, { code: int(a[0]) & 0xff, signal: 0, core: false });
+  do_group_exit(k, t, (int(a[0]) & 0xff) << 8);
   return NO_RETURN;
 }
 
@@ -90,45 +94,123 @@ export function sys_arch_prctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResu
   }
 }
 
-/** Linux include/uapi/asm-generic/resource.h RLIMIT_* defaults for a fresh init task. */
-const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
-const RLIM_NLIMITS = 16;
-const RLIMIT_STACK = 3;
-const RLIMIT_NOFILE = 7;
+/** Linux fs/file.c sysctl_nr_open: the ceiling of RLIMIT_NOFILE's hard limit. */
+const NR_OPEN = 1024 * 1024;
 
-function getRlimit(t: Task, resource: number): [bigint, bigint] {
-  if (resource === RLIMIT_STACK) return [BigInt(t.rlimStack), RLIM_INFINITY];
-  if (resource === RLIMIT_NOFILE) return [BigInt(t.files.nofile), 4096n];
-  return [RLIM_INFINITY, RLIM_INFINITY];
-}
-
-/** Linux kernel/sys.c prlimit64 on the calling process (pid 0 or its own). */
+/**
+ * Linux kernel/sys.c prlimit64 + do_prlimit: the new limit is read first
+ * (EFAULT), then the task found (ESRCH), then checked (EINVAL for an
+ * unknown resource or cur > max, EPERM for RLIMIT_NOFILE above nr_open).
+ * Limits belong to the process (signal->rlim); RLIMIT_NOFILE is what the
+ * fd table enforces, RLIMIT_STACK what exec uses, RLIMIT_CORE whether a
+ * crash reports a core dump.
+ */
 export function sys_prlimit64(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const pid = int(a[0]);
-  const resource = int(a[1]);
-  const target = pid === 0 ? t : k.tasks.get(pid);
-  if (!target) return -ESRCH;
-  if (resource < 0 || resource >= RLIM_NLIMITS) return -EINVAL;
-  const old = getRlimit(target, resource);
-  const newPtr = ptr(a[2]);
+  const resource = int(a[1]) >>> 0;
+  let next: [bigint, bigint] | null = null;
   if (a[2] !== 0n) {
-    const raw = copy_from_user(t.mm!, newPtr, 16);
+    const raw = copy_from_user(t.mm!, ptr(a[2]), 16);
     if (!raw) return -EFAULT;
     const v = new DataView(raw.buffer);
-    const cur = v.getBigUint64(0, true);
-    const max = v.getBigUint64(8, true);
-    if (cur > max) return -EINVAL;
-    if (resource === RLIMIT_STACK) target.rlimStack = cur >= RLIM_INFINITY ? Number.MAX_SAFE_INTEGER : Number(cur);
-    if (resource === RLIMIT_NOFILE) target.files.nofile = Number(cur > 1048576n ? 1048576n : cur);
+    next = [v.getBigUint64(0, true), v.getBigUint64(8, true)];
   }
-  if (a[3] !== 0n) {
-    const out = new Uint8Array(16);
-    const v = new DataView(out.buffer);
-    v.setBigUint64(0, old[0], true);
-    v.setBigUint64(8, old[1], true);
-    if (!copy_to_user(t.mm!, ptr(a[3]), out)) return -EFAULT;
+  const target = pid === 0 ? t : k.tasks.get(pid);
+  if (!target || target.state === 'dead') return -ESRCH;
+  return do_prlimit(target, resource, next, a[3] !== 0n ? (old) => putRlimit(t, ptr(a[3]), old) : null);
+}
+
+function putRlimit(t: Task, addr: number, r: [bigint, bigint]): boolean {
+  const out = new Uint8Array(16);
+  const v = new DataView(out.buffer);
+  v.setBigUint64(0, r[0], true);
+  v.setBigUint64(8, r[1], true);
+  return copy_to_user(t.mm!, addr, out);
+}
+
+function do_prlimit(target: Task, resource: number, next: [bigint, bigint] | null, putOld: ((old: [bigint, bigint]) => boolean) | null): number {
+  if (resource >= RLIM_NLIMITS) return -EINVAL;
+  const rlim = target.signal.rlim;
+  const old: [bigint, bigint] = [rlim[resource]![0], rlim[resource]![1]];
+  if (next) {
+    if (next[0] > next[1]) return -EINVAL;
+    if (resource === RLIMIT_NOFILE && next[1] > BigInt(NR_OPEN)) return -EPERM;
+    rlim[resource] = next;
+    if (resource === RLIMIT_NOFILE) target.files.nofile = Number(next[0] > BigInt(NR_OPEN) ? BigInt(NR_OPEN) : next[0]);
   }
+  if (putOld && !putOld(old)) return -EFAULT;
   return 0;
+}
+
+/** Linux getrlimit/setrlimit: the old interface, over the same limits. */
+export const sys_getrlimit = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
+  do_prlimit(t, int(a[0]) >>> 0, null, (old) => putRlimit(t, ptr(a[1]), old));
+
+export function sys_setrlimit(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const raw = copy_from_user(t.mm!, ptr(a[1]), 16);
+  if (!raw) return -EFAULT;
+  const v = new DataView(raw.buffer);
+  return do_prlimit(t, int(a[0]) >>> 0, [v.getBigUint64(0, true), v.getBigUint64(8, true)], null);
+}
+
+/**
+ * Linux kernel/sys.c setpgid: pid 0 is the caller, pgid 0 is pid. The
+ * target must be the caller or its child (ESRCH), a process leader
+ * (EINVAL), in the caller's session (EPERM), not yet exec'd if a child
+ * (EACCES), not a session leader (EPERM); a pgid other than its own pid
+ * must name a group in the same session (EPERM).
+ */
+export function sys_setpgid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const leader = t.group_leader;
+  let pid = int(a[0]);
+  let pgid = int(a[1]);
+  if (!pid) pid = leader.pid;
+  if (!pgid) pgid = pid;
+  if (pgid < 0) return -EINVAL;
+  const p = k.tasks.get(pid);
+  if (!p || !p.alive) return -ESRCH;
+  if (!p.isLeader) return -EINVAL;
+  if (p.parent && p.parent.signal === t.signal) {
+    if (p.signal.session !== leader.signal.session) return -EPERM;
+    if (p.signal.did_exec) return -EACCES;
+  } else if (p !== leader) return -ESRCH;
+  if (p.signal.leader) return -EPERM;
+  if (pgid !== pid) {
+    const ok = [...k.tasks.values()].some((g) => g.alive && g.signal.pgrp === pgid && g.signal.session === leader.signal.session);
+    if (!ok) return -EPERM;
+  }
+  p.signal.pgrp = pgid;
+  return 0;
+}
+
+function lookup(k: Kernel, t: Task, pid: number): Task | null {
+  if (!pid) return t;
+  const p = k.tasks.get(pid);
+  return p && p.state !== 'dead' ? p : null;
+}
+
+export function sys_getpgid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const p = lookup(k, t, int(a[0]));
+  return p ? p.signal.pgrp : -ESRCH;
+}
+
+export const sys_getpgrp = (_k: Kernel, t: Task): SyscallResult => t.signal.pgrp;
+
+export function sys_getsid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const p = lookup(k, t, int(a[0]));
+  return p ? p.signal.session : -ESRCH;
+}
+
+/** Linux ksys_setsid: EPERM for a session leader or when a process group already has the caller's pid. */
+export function sys_setsid(k: Kernel, t: Task): SyscallResult {
+  const leader = t.group_leader;
+  const sid = leader.pid;
+  if (leader.signal.leader) return -EPERM;
+  if ([...k.tasks.values()].some((p) => p.alive && p.signal.pgrp === sid)) return -EPERM;
+  leader.signal.leader = true;
+  leader.signal.session = sid;
+  leader.signal.pgrp = sid;
+  return sid;
 }
 
 /** Linux kernel/sys.c newuname: struct new_utsname, six fields of 65 bytes. */
@@ -155,6 +237,13 @@ export const PROCESS_SYSCALLS: readonly SyscallRow[] = [
   { nr: __NR_set_tid_address, handler: sys_set_tid_address, support: 'full', args: ['ptr'] },
   { nr: __NR_exit_group, handler: sys_exit_group, support: 'full', args: ['int'] },
   { nr: __NR_set_robust_list, handler: sys_set_robust_list, support: 'full', args: ['ptr', 'uint'] },
-  { nr: __NR_prlimit64, handler: sys_prlimit64, support: 'partial', note: 'RLIMIT_STACK and RLIMIT_NOFILE are enforced; others report RLIM_INFINITY', args: ['int', 'int', 'ptr', 'ptr'] },
+  { nr: __NR_prlimit64, handler: sys_prlimit64, support: 'partial', note: 'kept per process; RLIMIT_NOFILE, RLIMIT_STACK and RLIMIT_CORE take effect', args: ['int', 'int', 'ptr', 'ptr'] },
   { nr: __NR_rseq, handler: sys_rseq, support: 'full', args: ['ptr', 'uint', 'hex', 'hex'] },
+  { nr: __NR_getrlimit, handler: sys_getrlimit, support: 'full', args: ['int', 'ptr'] },
+  { nr: __NR_setrlimit, handler: sys_setrlimit, support: 'full', args: ['int', 'ptr'] },
+  { nr: __NR_setpgid, handler: sys_setpgid, support: 'full', args: ['int', 'int'] },
+  { nr: __NR_getpgrp, handler: sys_getpgrp, support: 'full', args: [] },
+  { nr: __NR_setsid, handler: sys_setsid, support: 'full', args: [] },
+  { nr: __NR_getpgid, handler: sys_getpgid, support: 'full', args: ['int'] },
+  { nr: __NR_getsid, handler: sys_getsid, support: 'full', args: ['int'] },
 ];

@@ -1,0 +1,167 @@
+/**
+ * The scheduler: Linux kernel/sched/core.c, much reduced, on Node's one
+ * thread (DESIGN.md decision 3).
+ *
+ * Runnable tasks wait in one FIFO run queue. Each gets a slice (an
+ * instruction budget for the interpreter, wall time for both engines);
+ * within its slice a task runs until it sleeps, exits or spends the budget,
+ * with pending signals taken on every return to user space (Linux
+ * exit_to_user_mode_loop). Between slices the loop yields to Node's event
+ * loop every few milliseconds, so host timers, host I/O and host code that
+ * awaits guest I/O all make progress; with nothing runnable it waits for a
+ * wake-up instead of spinning.
+ */
+
+import type { CpuExit } from '../emulator/engine.js';
+import { RIP } from '../emulator/regs.js';
+import {
+  FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, SIGFPE, SIGILL, SIGSEGV, SIGTRAP
+} from '../abi/signal.js';
+import type { Kernel } from './kernel.js';
+import { finish_wait } from './wait.js';
+import { do_signal, force_sig_fault } from './signal_deliver.js';
+import { do_syscall_64 } from './syscalls/dispatch.js';
+import type { Task } from './task.js';
+import { signal_pending } from './signal.js';
+
+/** Yield to Node's event loop at least this often (ms) while guests run. */
+const YIELD_MS = 10;
+
+export class Scheduler {
+  private readonly runqueue: Task[] = [];
+  private loop: Promise<void> | null = null;
+  private idleWaiter: (() => void) | null = null;
+  /** Context switches so far (for tests and --trace sched). */
+  switches = 0;
+
+  constructor(
+    private readonly k: Kernel,
+    private readonly sliceInstructions: number,
+    public sliceMs: number,
+  ) {}
+
+  /** Put a runnable task at the tail of the run queue. */
+  enqueue(t: Task): void {
+    if (t.on_rq || t.state !== 'runnable') return;
+    t.on_rq = true;
+    this.runqueue.push(t);
+    this.kick();
+  }
+
+  /**
+   * Linux wake_up_process(): a sleeping task becomes runnable (it leaves
+   * every wait queue and its timer is cancelled). Returns false if it was
+   * not asleep.
+   */
+  wake_up_process(t: Task): boolean {
+    if (t.state !== 'sleeping') return false;
+    finish_wait(t);
+    t.state = 'runnable';
+    t.sleep_past_return = false;
+    this.enqueue(t);
+    return true;
+  }
+
+  /** Wake the loop if it waits for something to run. */
+  kick(): void {
+    const w = this.idleWaiter;
+    this.idleWaiter = null;
+    w?.();
+  }
+
+  /**
+   * Run tasks until none is alive (every task has exited). Concurrent
+   * callers share one loop; a loop that ended starts again when called.
+   */
+  run(): Promise<void> {
+    this.loop ??= this.schedule().finally(() => { this.loop = null; });
+    return this.loop;
+  }
+
+  private async schedule(): Promise<void> {
+    let lastYield = performance.now();
+    for (;;) {
+      let t = this.runqueue.shift();
+      if (!t) {
+        this.sweep();
+        t = this.runqueue.shift();
+      }
+      if (!t) {
+        if (!this.anyAlive()) return;
+        await this.idle();
+        lastYield = performance.now();
+        continue;
+      }
+      t.on_rq = false;
+      if (t.state !== 'runnable' || !t.cpu) continue;
+      this.switches++;
+      this.runSlice(t);
+      if (t.state === 'runnable' && t.cpu) this.enqueue(t);
+      if (performance.now() - lastYield >= YIELD_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+    }
+  }
+
+  /** Tasks made runnable behind the scheduler's back (a new task after its exec) join the queue. */
+  private sweep(): void {
+    for (const t of this.k.tasks.values()) if (t.state === 'runnable' && t.cpu && !t.on_rq) this.enqueue(t);
+  }
+
+  private anyAlive(): boolean {
+    for (const t of this.k.tasks.values()) if (t.state === 'runnable' || t.state === 'sleeping' || t.state === 'stopped') return true;
+    return false;
+  }
+
+  /** Wait for a wake-up, keeping Node alive meanwhile: a guest that sleeps forever hangs, as on Linux. */
+  private idle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const keepalive = setInterval(() => {}, 1 << 30);
+      this.idleWaiter = () => { clearInterval(keepalive); resolve(); };
+    });
+  }
+
+  /**
+   * One slice of `t`: signals first (they may end or stop it), then guest
+   * code until it sleeps, exits, or the slice is spent.
+   */
+  runSlice(t: Task): void {
+    const k = this.k;
+    const start = performance.now();
+    for (;;) {
+      k.current = t;
+      if (signal_pending(t) || t.restore_sigmask) do_signal(k, t);
+      if (t.state !== 'runnable' || !t.cpu) break;
+      const exit = t.cpu.run({ instructions: this.sliceInstructions, timeoutMs: this.sliceMs });
+      k.current = t;
+      this.handleCpuExit(t, exit);
+      if (exit.kind === 'budget') break;
+      if (t.state !== 'runnable') break;
+      if (performance.now() - start >= this.sliceMs) break;
+    }
+    t.utime_ms += performance.now() - start;
+    if (t.state === 'runnable' && t.cpu && signal_pending(t)) do_signal(k, t);
+  }
+
+  private handleCpuExit(t: Task, exit: CpuExit): void {
+    switch (exit.kind) {
+      case 'syscall': do_syscall_64(this.k, t); break;
+      case 'budget': break;
+      // Linux arch/x86/mm/fault.c: a user page fault becomes SIGSEGV with
+      // si_addr the faulting address, MAPERR if nothing was mapped there.
+      // trapno 14 and the error code (user 4, write 2, present 1) go to the sigcontext.
+      case 'fault': {
+        const err = 4 | (exit.access === 'write' ? 2 : 0) | (exit.mapped ? 1 : 0) | (exit.access === 'exec' ? 16 : 0);
+        force_sig_fault(t, SIGSEGV, exit.mapped ? SEGV_ACCERR : SEGV_MAPERR, exit.addr, 14, err);
+        break;
+      }
+      // arch/x86/kernel/traps.c: #UD is trap 6, #DE trap 0, #BP trap 3, #GP trap 13.
+      case 'ud': force_sig_fault(t, SIGILL, ILL_ILLOPN, t.cpu!.getReg(RIP), 6, 0); break;
+      case 'de': force_sig_fault(t, SIGFPE, FPE_INTDIV, t.cpu!.getReg(RIP), 0, 0); break;
+      case 'int3': force_sig_fault(t, SIGTRAP, SI_KERNEL, 0n, 3, 0); break;
+      // Linux arch/x86/kernel/traps.c do_general_protection: SIGSEGV, si_code SI_KERNEL, si_addr 0.
+      case 'gp': case 'hlt': force_sig_fault(t, SIGSEGV, SI_KERNEL, 0n, 13, 0); break;
+    }
+  }
+}
