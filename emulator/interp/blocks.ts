@@ -65,7 +65,7 @@ export interface Block {
 export function compileBlock(insns: Insn[], templates = true): Block {
   const params: string[] = ['cond', 'ea', 'getCF', 'push', 'pop'];
   const args: unknown[] = [cond, ea, getCF, push, pop];
-  let body = '  const r = c.r, m = c.mem, rT = m.rTag, rB = m.rBytes, rV = m.rView, wT = m.wTag, wB = m.wBytes, wV = m.wView;\n  let pg = 0;\n';
+  let body = '  const r = c.r, m = c.mem, rT = m.rTag, rB = m.rBytes, rV = m.rView, wT = m.wTag, wB = m.wBytes, wV = m.wView, xd = c.xd;\n  let pg = 0;\n';
   insns.forEach((i, k) => {
     const last = k === insns.length - 1;
     params.push(`h${k}`, `i${k}`);

@@ -17,6 +17,8 @@ import * as A from './ops/alu.js';
 import * as C from './ops/control.js';
 import * as M from './ops/mov.js';
 import * as Sh from './ops/shift.js';
+import * as S from './ops/sse.js';
+import * as I from './ops/sse-int.js';
 import * as Sy from './ops/system.js';
 
 /**
@@ -314,6 +316,46 @@ const shiftRI = (one: boolean): Gen => (i) => {
   return `{ ${load('a', d, s)} ${code} ${store(d, s, 'lo', 'hi')} c.fOp = ${F_SHIFT}; c.fSize = ${s}; c.fResLo = lo; c.fResHi = hi; c.fCin = cf; c.fSrcLo = of; }`;
 };
 
+// ---- SSE: 16-byte moves and the bitwise/compare ops of string functions --------------------------
+
+/** movdqa/movaps (aligned) and movdqu/movups V,W: inline when in one page (and aligned if required), else the handler. */
+const sseLoad = (aligned: boolean): Gen => (i, k) => {
+  const d = 4 * i.reg;
+  if (i.mod === 3) return `xd[${d}] = xd[${4 * i.rm}]; xd[${d + 1}] = xd[${4 * i.rm + 1}]; xd[${d + 2}] = xd[${4 * i.rm + 2}]; xd[${d + 3}] = xd[${4 * i.rm + 3}];`;
+  const ok = aligned ? '(a & 15) === 0 && ' : '';
+  return `{ c.bi = ${k}; ${addr(i, k)} if (${ok}rT[(pg = Math.floor(a / 4096)) & 255] === pg && (a & 4095) <= 4080) { const v = rV[pg & 255], o = a & 4095; `
+    + `xd[${d}] = v.getUint32(o, true); xd[${d + 1}] = v.getUint32(o + 4, true); xd[${d + 2}] = v.getUint32(o + 8, true); xd[${d + 3}] = v.getUint32(o + 12, true); } else h${k}(c, i${k}); }`;
+};
+
+const sseStore = (aligned: boolean): Gen => (i, k) => {
+  const g = 4 * i.reg;
+  if (i.mod === 3) return `xd[${4 * i.rm}] = xd[${g}]; xd[${4 * i.rm + 1}] = xd[${g + 1}]; xd[${4 * i.rm + 2}] = xd[${g + 2}]; xd[${4 * i.rm + 3}] = xd[${g + 3}];`;
+  const ok = aligned ? '(a & 15) === 0 && ' : '';
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} if (${ok}wT[(pg = Math.floor(a / 4096)) & 255] === pg && (a & 4095) <= 4080) { const v = wV[pg & 255], o = a & 4095; `
+    + `v.setUint32(o, xd[${g}], true); v.setUint32(o + 4, xd[${g + 1}], true); v.setUint32(o + 8, xd[${g + 2}], true); v.setUint32(o + 12, xd[${g + 3}], true); } else h${k}(c, i${k}); }`, i, k);
+};
+
+/** pand/por/pxor/pandn (and the ps/pd forms) between registers. */
+const sseBitwise = (op: string): Gen => (i) => {
+  if (i.mod !== 3) return null;
+  const d = 4 * i.reg, s = 4 * i.rm;
+  return [0, 1, 2, 3].map((q) => `xd[${d + q}] = ${op === 'andn' ? `~xd[${d + q}] & xd[${s + q}]` : `xd[${d + q}] ${op} xd[${s + q}]`};`).join(' ');
+};
+
+/** pcmpeqb between registers, four bytes at a time (as ops/sse-int.ts). */
+const pcmpeqbRR: Gen = (i) => {
+  if (i.mod !== 3) return null;
+  const d = 4 * i.reg, s = 4 * i.rm;
+  return [0, 1, 2, 3].map((q) => `{ const v = xd[${d + q}] ^ xd[${s + q}]; xd[${d + q}] = Math.imul((~((((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v) & 0x80808080) & 0x80808080) >>> 7, 255); }`).join(' ');
+};
+
+/** pmovmskb Gd,U. */
+const pmovmskb: Gen = (i) => {
+  const o = 4 * i.rm;
+  const part = (q: number): string => `((((xd[${o + q}] >>> 7) & 1) | ((xd[${o + q}] >>> 14) & 2) | ((xd[${o + q}] >>> 21) & 4) | ((xd[${o + q}] >>> 28) & 8)) << ${4 * q})`;
+  return `r[${2 * i.reg}] = ${[0, 1, 2, 3].map(part).join(' | ')}; r[${2 * i.reg + 1}] = 0;`;
+};
+
 /** jcc: the one template that moves RIP (the block ends with it). */
 const jcc: Gen = (i) => `c.rip = cond(c, ${i.op & 15}) ? ${i.target} : ${i.addr + i.len};`;
 const jmp: Gen = (i) => `c.rip = ${i.target};`;
@@ -332,6 +374,9 @@ const nop: Gen = () => '';
 
 const GENS = new Map<Handler, Gen>([
   [Sy.opNop, nop],
+  [S.opMovapsVW, sseLoad(true)], [S.opMovupsVW, sseLoad(false)], [S.opMovapsWV, sseStore(true)], [S.opMovupsWV, sseStore(false)],
+  [I.opPxor, sseBitwise('^')], [I.opPor, sseBitwise('|')], [I.opPand, sseBitwise('&')], [I.opPandn, sseBitwise('andn')],
+  [I.opPcmpeqb, pcmpeqbRR], [I.opPmovmskbGdU, pmovmskb],
   [M.opMovEbIb, movEbIb], [M.opMovEvIz, movEvIz], [M.opMovGbEb, movByte(true)], [M.opMovEbGb, movByte(false)],
   [M.opMovsxGvEb, movsx(1)], [M.opMovsxGvEw, movsx(2)], [M.opMovsxdGvEd, movsx(4)],
   [A.opAddEbGb, aluRR8(A.ALU_ADD, false)], [A.opAddGbEb, aluRR8(A.ALU_ADD, true)],

@@ -44,7 +44,20 @@ export const opPsubusb = lanes(UB, 16, sat(0, 255, '(a - b)')), opPsubusw = lane
 export const opPminub = lanes(UB, 16, 'a < b ? a : b'), opPmaxub = lanes(UB, 16, 'a > b ? a : b');
 export const opPminsw = lanes(SW, 8, 'a < b ? a : b'), opPmaxsw = lanes(SW, 8, 'a > b ? a : b');
 export const opPavgb = lanes(UB, 16, '(a + b + 1) >> 1'), opPavgw = lanes(UW, 8, '(a + b + 1) >> 1');
-export const opPcmpeqb = lanes(UB, 16, 'a === b ? 0xff : 0'), opPcmpeqw = lanes(UW, 8, 'a === b ? 0xffff : 0');
+/**
+ * pcmpeqb four bytes at a time: in x = a ^ b a byte is zero where the bytes
+ * are equal; ((x & 0x7f..) + 0x7f..) | x has bit 7 of each byte set exactly
+ * where that byte of x is nonzero (no carry crosses a byte).
+ */
+export const opPcmpeqb: Handler = (c, i) => {
+  const s = srcW(c, i, 16), x = c.xd, d = 4 * i.reg, o = 4 * s;
+  for (let k = 0; k < 4; k++) {
+    const v = x[d + k]! ^ x[o + k]!;
+    const nonzero = (((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v) & 0x80808080;
+    x[d + k] = Math.imul((~nonzero & 0x80808080) >>> 7, 0xff);
+  }
+};
+export const opPcmpeqw = lanes(UW, 8, 'a === b ? 0xffff : 0');
 export const opPcmpeqd = lanes(UD, 4, 'a === b ? 0xffffffff : 0');
 export const opPcmpgtb = lanes(SB, 16, 'a > b ? -1 : 0'), opPcmpgtw = lanes(SW, 8, 'a > b ? -1 : 0');
 export const opPcmpgtd = lanes(SD, 4, 'a > b ? -1 : 0');
@@ -238,9 +251,12 @@ function byteShift(c: InterpCpu, x: number, n: number, left: boolean): void {
 
 /** 66 0F D7: pmovmskb Gd,U. */
 export const opPmovmskbGdU: Handler = (c, i) => {
-  const b = c.xb, o = 16 * i.rm;
+  const x = c.xd, o = 4 * i.rm;
   let m = 0;
-  for (let k = 0; k < 16; k++) m |= (b[o + k]! >> 7) << k;
+  for (let k = 0; k < 4; k++) {
+    const d = x[o + k]!;
+    m |= (((d >>> 7) & 1) | ((d >>> 14) & 2) | ((d >>> 21) & 4) | ((d >>> 28) & 8)) << (4 * k);
+  }
   c.r[2 * i.reg] = m; c.r[2 * i.reg + 1] = 0;
 };
 
