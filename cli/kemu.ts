@@ -2,7 +2,8 @@
 /**
  * The `kemu` command.
  *
- *   kemu run [--engine NAME] [--kernel 4.18|6.18] [--strace] [--trace exec] PROG [ARGS...]
+ *   kemu run [--engine NAME] [--kernel 4.18|6.18] [--strace] [--trace exec]
+ *            [--root HOSTDIR] [--mount HOSTDIR:GUESTDIR[:rw]]... PROG [ARGS...]
  *
  * kemu's exit status is the guest's (128 + the signal that killed it, as a
  * shell reports); an exec that fails is one line naming the file and the
@@ -15,7 +16,10 @@ import { DEFAULT_ENGINE, ENGINE_NAMES, loadEngine } from '../emulator/select.js'
 import { PROFILES } from '../kernel/profile.js';
 import { shellStatus } from '../kernel/task.js';
 import { Tracer } from '../kernel/trace.js';
-import { bootKernel, spawnHostProgram } from './boot.js';
+import { bootKernel, MountError, spawnHostProgram } from './boot.js';
+import { parseMountSpec, type HostMountSpec } from './host_mounts.js';
+import { hostTtyOpener } from './host_tty.js';
+import { set_tty_opener } from '../kernel/fs/devfs.js';
 import { attachStrace, quote } from './strace.js';
 import { attachExecTrace } from './trace_tree.js';
 
@@ -28,6 +32,11 @@ options:
   --kernel VERSION  kernel profile: 4.18 (default, the seed's) or 6.18 (today's Linux)
   --strace          print each system call to stderr, as strace(1) does
   --trace exec      print the exec path as a tree of kernel functions
+  --root HOSTDIR    use the host directory as the guest's / (read-only; writes
+                    go to an in-memory layer); PROG is looked up in the guest
+  --mount HOSTDIR:GUESTDIR[:rw]
+                    mount a host directory in the guest, read-only unless :rw
+                    (repeatable)
   -h, --help        show this help`;
 
 interface RunOptions {
@@ -37,12 +46,14 @@ interface RunOptions {
   traceExec: boolean;
   prog: string;
   args: string[];
+  root: string | undefined;
+  mounts: HostMountSpec[];
 }
 
 class UsageError extends Error {}
 
 function parseRun(argv: string[]): RunOptions {
-  const o: RunOptions = { engine: DEFAULT_ENGINE, kernel: '4.18', strace: false, traceExec: false, prog: '', args: [] };
+  const o: RunOptions = { engine: DEFAULT_ENGINE, kernel: '4.18', strace: false, traceExec: false, prog: '', args: [], root: undefined, mounts: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -58,6 +69,13 @@ function parseRun(argv: string[]): RunOptions {
     else if (a === '--kernel') o.kernel = value(a);
     else if (a.startsWith('--kernel=')) o.kernel = a.slice(9);
     else if (a === '--strace') o.strace = true;
+    else if (a === '--root' || a.startsWith('--root=')) o.root = a === '--root' ? value(a) : a.slice(7);
+    else if (a === '--mount' || a.startsWith('--mount=')) {
+      const m = parseMountSpec(a === '--mount' ? value(a) : a.slice(8));
+      if (typeof m === 'string') throw new UsageError(m);
+      if (m.guest === '/') throw new UsageError('--mount cannot cover /; use --root');
+      o.mounts.push(m);
+    }
     else if (a === '--trace') { if (value(a) !== 'exec') throw new UsageError('--trace knows only "exec"'); o.traceExec = true; }
     else if (a === '--trace=exec') o.traceExec = true;
     else throw new UsageError(`unknown option ${a}`);
@@ -72,7 +90,15 @@ function parseRun(argv: string[]): RunOptions {
 async function run(o: RunOptions): Promise<number> {
   const engine = await loadEngine(o.engine);
   const tracer = new Tracer();
-  const k = bootKernel({ engine, profile: PROFILES[o.kernel]!, tracer });
+  let k;
+  try {
+    k = bootKernel({ engine, profile: PROFILES[o.kernel]!, tracer, ...(o.root ? { root: o.root } : {}), mounts: o.mounts });
+  } catch (e) {
+    if (!(e instanceof MountError)) throw e;
+    process.stderr.write(`kemu: ${e.message}\n`);
+    return 2;
+  }
+  set_tty_opener(hostTtyOpener);
   const err = (line: string): void => { process.stderr.write(line + '\n'); };
   if (o.strace) attachStrace(k, err);
   if (o.traceExec) attachExecTrace(k, err);

@@ -11,7 +11,7 @@
  * as in Linux; JavaScript's GC frees it after that.
  */
 
-import { EEXIST, EFBIG, ENOENT, ENOSPC, ENOTEMPTY, ENXIO, EPERM } from '../../abi/errno.js';
+import { EEXIST, EFBIG, ENOENT, ENOSPC, ENOTEMPTY, ENXIO, EPERM, EXDEV } from '../../abi/errno.js';
 import { F_SEAL_FUTURE_WRITE, F_SEAL_GROW, F_SEAL_SHRINK, F_SEAL_WRITE, RENAME_EXCHANGE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../../abi/fcntl.js';
 import type { File } from './file.js';
 import { current_time, Inode, newSuperBlock, type DirEntry, type SuperBlock } from './inode.js';
@@ -26,8 +26,8 @@ const MAX_LFS_FILESIZE = Number.MAX_SAFE_INTEGER;
 /** Linux mm/shmem.c BOGO_DIRENT_SIZE: a tmpfs directory's i_size grows by 20 per entry. */
 const BOGO_DIRENT_SIZE = 20;
 
-/** New inodes belong to the creator's fsuid and fsgid (Linux inode_init_owner, without setgid dirs). */
-function initOwner(inode: Inode, dir: Inode, cred: Cred): Inode {
+/** Linux inode_init_owner(): new inodes belong to the creator's fsuid and fsgid, or a setgid directory's group. */
+export function inode_init_owner(inode: Inode, dir: Inode, cred: Cred): Inode {
   inode.i_uid = cred.fsuid;
   // A setgid directory hands its group down, and its setgid bit to subdirectories.
   if (dir.i_mode & 0o2000) {
@@ -134,6 +134,90 @@ export class TmpfsSpecial extends Inode {
   }
 }
 
+/**
+ * A directory whose names the kernel keeps in memory (a tmpfs directory,
+ * a copy-on-write host directory): two raw operations that do not touch
+ * link counts, from which link, unlink, rmdir and rename are made
+ * (Linux fs/libfs.c simple_link, simple_unlink, simple_rmdir,
+ * simple_rename).
+ */
+export interface MemDir extends Inode {
+  /** Put `child` under `name` (EEXIST if taken); the directory's own link count follows subdirectories. */
+  attach(name: string, child: Inode): number;
+  /** Take `name` away (ENOENT if absent) and return what it named. */
+  detach(name: string): Inode | number;
+}
+
+export function isMemDir(i: Inode): i is MemDir {
+  return typeof (i as Partial<MemDir>).attach === 'function';
+}
+
+/** Whether a directory has no entries (Linux simple_empty). */
+export function simple_empty(dir: Inode): boolean {
+  const e = dir.entries();
+  return typeof e !== 'number' && e.length === 0;
+}
+
+/** Linux simple_link: a new name for `child`. */
+export function simple_link(dir: MemDir, name: string, child: Inode): number {
+  const r = dir.attach(name, child);
+  if (r < 0) return r;
+  if (!child.isDir) child.i_nlink++;
+  child.i_ctime = current_time();
+  return 0;
+}
+
+/** Linux simple_unlink: a name goes; the inode lives on while held. */
+export function simple_unlink(dir: MemDir, name: string): number {
+  const child = dir.detach(name);
+  if (typeof child === 'number') return child;
+  child.i_nlink = child.isDir ? 0 : Math.max(0, child.i_nlink - 1);
+  child.i_ctime = current_time();
+  return 0;
+}
+
+/** Linux simple_rmdir: only an empty directory goes (ENOTEMPTY). */
+export function simple_rmdir(dir: MemDir, name: string): number {
+  const victim = dir.lookup(name);
+  if (!victim || typeof victim === 'number') return typeof victim === 'number' ? victim : -ENOENT;
+  if (!simple_empty(victim)) return -ENOTEMPTY;
+  dir.detach(name);
+  victim.i_nlink = 0;
+  victim.dead = true;
+  return 0;
+}
+
+/**
+ * Linux shmem_rename2 / simple_rename: move `oldName` to `newDir/newName`,
+ * replacing what is there (the VFS checked the types), or swap the two
+ * with RENAME_EXCHANGE. ENOTEMPTY for a non-empty directory target.
+ */
+export function simple_rename(oldDir: MemDir, oldName: string, newDir: Inode, newName: string, flags: number): number {
+  if (!isMemDir(newDir)) return -EXDEV;
+  const source = oldDir.lookup(oldName);
+  if (!source || typeof source === 'number') return typeof source === 'number' ? source : -ENOENT;
+  const t = newDir.lookup(newName);
+  const target = typeof t === 'number' ? null : t;
+  if (flags & RENAME_EXCHANGE) {
+    if (!target) return -ENOENT;
+    oldDir.detach(oldName);
+    newDir.detach(newName);
+    newDir.attach(newName, source);
+    oldDir.attach(oldName, target);
+  } else {
+    if (target?.isDir && !simple_empty(target)) return -ENOTEMPTY;
+    if (target) {
+      newDir.detach(newName);
+      target.i_nlink = target.isDir ? 0 : Math.max(0, target.i_nlink - 1);
+      if (target.isDir) target.dead = true;
+    }
+    oldDir.detach(oldName);
+    newDir.attach(newName, source);
+  }
+  source.i_ctime = current_time();
+  return 0;
+}
+
 interface Slot { inode: Inode; off: number }
 
 /**
@@ -141,7 +225,7 @@ interface Slot { inode: Inode; off: number }
  * that never changes while the name exists (Linux 6.6+ simple_offset),
  * so a reader that unlinks as it goes (rm -r) misses nothing.
  */
-export class TmpfsDir extends Inode {
+export class TmpfsDir extends Inode implements MemDir {
   private readonly children = new Map<string, Slot>();
   private nextOff = 3; // 1 and 2 are "." and ".."
 
@@ -177,23 +261,23 @@ export class TmpfsDir extends Inode {
   }
 
   override create(name: string, mode: number, cred: Cred): Inode | number {
-    return this.add(name, initOwner(new TmpfsFile(this.i_sb, mode), this, cred));
+    return this.add(name, inode_init_owner(new TmpfsFile(this.i_sb, mode), this, cred));
   }
   override mkdir(name: string, mode: number, cred: Cred): Inode | number {
-    const d = initOwner(new TmpfsDir(this.i_sb, mode), this, cred);
+    const d = inode_init_owner(new TmpfsDir(this.i_sb, mode), this, cred);
     const r = this.attach(name, d);
     return r < 0 ? r : d;
   }
   override symlink(name: string, target: Uint8Array, cred: Cred): Inode | number {
-    return this.add(name, initOwner(new TmpfsSymlink(this.i_sb, target), this, cred));
+    return this.add(name, inode_init_owner(new TmpfsSymlink(this.i_sb, target), this, cred));
   }
   override mknod(name: string, mode: number, rdev: number, cred: Cred): Inode | number {
     const type = mode & S_IFMT;
     const inode = type === S_IFREG || type === 0 ? new TmpfsFile(this.i_sb, mode) : new TmpfsSpecial(this.i_sb, mode, rdev);
-    return this.add(name, initOwner(inode, this, cred));
+    return this.add(name, inode_init_owner(inode, this, cred));
   }
   override tmpfile(mode: number, cred: Cred): Inode | number {
-    return initOwner(new TmpfsFile(this.i_sb, mode), this, cred);
+    return inode_init_owner(new TmpfsFile(this.i_sb, mode), this, cred);
   }
 
   private add(name: string, inode: Inode): Inode | number {
@@ -202,63 +286,18 @@ export class TmpfsDir extends Inode {
   }
 
   /** Linux simple_link (also how boot code fills a tree: the child gains a link). */
-  override link(name: string, child: Inode): number {
-    const r = this.attach(name, child);
-    if (r < 0) return r;
-    if (!child.isDir) child.i_nlink++;
-    child.i_ctime = current_time();
-    return 0;
-  }
+  override link(name: string, child: Inode): number { return simple_link(this, name, child); }
 
-  /** Linux simple_unlink; kept tolerant of directories for boot code that replaces files. */
+  /** Linux simple_unlink; a non-empty directory stays (boot code replaces files this way). */
   override unlink(name: string): number {
     const child = this.lookup(name);
-    if (!child) return -ENOENT;
-    if (child instanceof TmpfsDir && !child.isEmpty) return -ENOTEMPTY;
-    this.detach(name);
-    child.i_nlink = child.isDir ? 0 : Math.max(0, child.i_nlink - 1);
-    child.i_ctime = current_time();
-    return 0;
+    if (child?.isDir && !simple_empty(child)) return -ENOTEMPTY;
+    return simple_unlink(this, name);
   }
 
-  /** Linux simple_rmdir: only an empty directory goes. */
-  override rmdir(name: string): number {
-    const child = this.lookup(name);
-    if (!child) return -ENOENT;
-    if (child instanceof TmpfsDir && !child.isEmpty) return -ENOTEMPTY;
-    this.detach(name);
-    child.i_nlink = 0;
-    child.dead = true;
-    return 0;
-  }
+  override rmdir(name: string): number { return simple_rmdir(this, name); }
 
-  /**
-   * Linux shmem_rename2 / simple_rename: move `oldName` to `newDir/newName`,
-   * replacing what is there (the VFS has checked the types), or swap the
-   * two with RENAME_EXCHANGE.
-   */
   override rename(oldName: string, newDir: Inode, newName: string, flags: number): number {
-    if (!(newDir instanceof TmpfsDir)) return -EPERM;
-    const source = this.lookup(oldName);
-    if (!source) return -ENOENT;
-    const target = newDir.lookup(newName);
-    if (flags & RENAME_EXCHANGE) {
-      if (!target) return -ENOENT;
-      this.detach(oldName);
-      newDir.detach(newName);
-      newDir.attach(newName, source);
-      this.attach(oldName, target);
-    } else {
-      if (target instanceof TmpfsDir && !target.isEmpty) return -ENOTEMPTY;
-      if (target) {
-        newDir.detach(newName);
-        target.i_nlink = target.isDir ? 0 : Math.max(0, target.i_nlink - 1);
-        if (target.isDir) target.dead = true;
-      }
-      this.detach(oldName);
-      newDir.attach(newName, source);
-    }
-    source.i_ctime = current_time();
-    return 0;
+    return simple_rename(this, oldName, newDir, newName, flags);
   }
 }
