@@ -151,6 +151,13 @@ function slt(alo: number, ahi: number, blo: number, bhi: number, size: number): 
 function fastCond(c: InterpCpu, cc: number): number {
   const op = c.fOp;
   let r: boolean;
+  if (op === F_NONE) return -1;
+  // ZF and SF come from the result whatever the pending operation.
+  const z = cc >> 1;
+  if (z === 2 || z === 4) {
+    r = z === 2 ? (c.fResLo | c.fResHi) === 0 : signOf(c.fResLo, c.fResHi, c.fSize) !== 0;
+    return ((cc & 1) !== 0 ? !r : r) ? 1 : 0;
+  }
   if (op === F_SUB) {
     const dl = c.fDstLo, dh = c.fDstHi, sl = c.fSrcLo, sh = c.fSrcHi;
     switch (cc >> 1) {

@@ -356,6 +356,45 @@ const pmovmskb: Gen = (i) => {
   return `r[${2 * i.reg}] = ${[0, 1, 2, 3].map(part).join(' | ')}; r[${2 * i.reg + 1}] = 0;`;
 };
 
+/** op rAX,Iz (05, 0D, 25, 2D, 35, 3D) and test rAX,Iz (A9) at 4 or 8 bytes. */
+const aluAI = (op: number): Gen => (i) => {
+  const s = i.osize;
+  if (s !== 4 && s !== 8) return null;
+  const write = op !== A.ALU_CMP && op !== TEST;
+  return `{ ${load('a', 0, s)} const b = ${i.imm >>> 0}, bh = ${s === 8 ? i.immHi >>> 0 : 0}; ${aluBody(op === TEST ? A.ALU_AND : op, s)}${write ? ' ' + store(0, s, 'lo', 'hi') : ''} }`;
+};
+
+/** op AL,Ib (cmp, test, and, or, xor, add, sub). */
+const aluALIb = (op: number): Gen => (i) => {
+  const b = i.imm & 0xff;
+  const body = op === A.ALU_ADD ? `const lo = (a + b) & 255; c.fOp = ${F_ADD};`
+    : op === A.ALU_SUB || op === A.ALU_CMP ? `const lo = (a - b) & 255; c.fCin = 0; c.fOp = ${F_SUB};`
+      : `const lo = a ${op === A.ALU_OR ? '|' : op === A.ALU_XOR ? '^' : '&'} b; c.fOp = ${F_LOGIC};`;
+  const write = op !== A.ALU_CMP && op !== TEST ? ' r[0] = (r[0] & 0xffffff00) | lo;' : '';
+  return `{ const a = r[0] & 255, b = ${b}; ${body} c.fSize = 1; c.fDstLo = a; c.fDstHi = 0; c.fSrcLo = b; c.fSrcHi = 0; c.fResLo = lo; c.fResHi = 0;${write} }`;
+};
+
+/** cmovcc between registers at 4 or 8 bytes (a false condition still zero-extends a 32-bit destination). */
+const cmovRR: Gen = (i) => {
+  const s = i.osize;
+  if (i.mod !== 3 || (s !== 4 && s !== 8)) return null;
+  const d = i.reg, src = i.rm;
+  return `if (cond(c, ${i.op & 15})) { r[${2 * d}] = r[${2 * src}]; r[${2 * d + 1}] = ${s === 8 ? `r[${2 * src + 1}]` : '0'}; }${s === 4 ? ` else r[${2 * d + 1}] = 0;` : ''}`;
+};
+
+/** setcc of a byte register. */
+const setccR: Gen = (i) => {
+  if (i.mod !== 3) return null;
+  const [w, sh] = byteReg(i.rm, i.rex);
+  return `r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | ((cond(c, ${i.op & 15}) ? 1 : 0) << ${sh});`;
+};
+
+/** call rel32: push the return address, go (the block ends with it). */
+const callJz: Gen = (i, k) => {
+  const next = i.addr + i.len;
+  return `c.bi = ${k}; c.rip = ${next}; push(c, 8, ${next >>> 0}, ${Math.floor(next / 4294967296)}); c.rip = ${i.target};`;
+};
+
 /** jcc: the one template that moves RIP (the block ends with it). */
 const jcc: Gen = (i) => `c.rip = cond(c, ${i.op & 15}) ? ${i.target} : ${i.addr + i.len};`;
 const jmp: Gen = (i) => `c.rip = ${i.target};`;
@@ -406,12 +445,17 @@ const GENS = new Map<Handler, Gen>([
   [A.opGrp1EvIb, firstOf(grp1RI, grp1CmpMem)], [A.opGrp1EvIz, firstOf(grp1RI, grp1CmpMem)],
   [M.opMovEvGv, firstOf(movRR(false), movStore)], [M.opMovGvEv, firstOf(movRR(true), movLoad)],
   [M.opMovzxGvEb, firstOf(movzxRb, movzxLoad(1))],
-  [C.opJccJb, jcc], [C.opJmpJb, jmp],
+  [C.opJccJb, jcc], [C.opJmpJb, jmp], [C.opCallJz, callJz],
+  [A.opAddRaxIz, aluAI(A.ALU_ADD)], [A.opSubRaxIz, aluAI(A.ALU_SUB)], [A.opAndRaxIz, aluAI(A.ALU_AND)],
+  [A.opOrRaxIz, aluAI(A.ALU_OR)], [A.opXorRaxIz, aluAI(A.ALU_XOR)], [A.opCmpRaxIz, aluAI(A.ALU_CMP)], [A.opTestRaxIz, aluAI(TEST)],
+  [A.opCmpAlIb, aluALIb(A.ALU_CMP)], [A.opTestAlIb, aluALIb(TEST)], [A.opAndAlIb, aluALIb(A.ALU_AND)],
+  [A.opOrAlIb, aluALIb(A.ALU_OR)], [A.opXorAlIb, aluALIb(A.ALU_XOR)], [A.opAddAlIb, aluALIb(A.ALU_ADD)], [A.opSubAlIb, aluALIb(A.ALU_SUB)],
+  [M.opCmovGvEv, cmovRR], [M.opSetccEb, setccR],
 ]);
 
 /** Whether a template moves RIP itself (it must then be the block's last instruction). */
 export function genBranches(i: Insn): boolean {
-  return i.handler === C.opJccJb || i.handler === C.opJmpJb;
+  return i.handler === C.opJccJb || i.handler === C.opJmpJb || i.handler === C.opCallJz;
 }
 
 /** JavaScript for instruction `k` of its block, or null when the block must call its handler. */

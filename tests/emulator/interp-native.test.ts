@@ -419,7 +419,11 @@ function randomInsn(next: () => bigint): string {
   const imm = Number(next() % 256n) - 128;
   const mem = pick(['qword ptr [rsp - 64]', 'qword ptr [rsp - 60]']);
   const memOf = (sz: number): string => mem.replace('qword', { 1: 'byte', 2: 'word', 4: 'dword', 8: 'qword' }[sz]!);
-  switch (Number(next() % 24n)) {
+  switch (Number(next() % 28n)) {
+    case 24: return `${pick(['add', 'sub', 'and', 'or', 'xor', 'cmp', 'test'])} ${STREAM_REGS[size]![0]}, ${size === 1 ? imm : imm * 1000 + 7}`;
+    case 25: return `call 1f\n1: pop ${pick(STREAM_REGS[8]!)}`;
+    case 26: return `test ${a}, ${size === 1 ? imm : imm * 4099}`;
+    case 27: return size === 1 ? `set${pick(CCS)} ${a}` : `cmov${pick(CCS)} ${a}, ${b}`;
     case 20: return `push ${pick(STREAM_REGS[8]!)}\n  pop ${pick(STREAM_REGS[8]!)}`;
     case 21: return `mov ${memOf(size === 2 ? 4 : size)}, ${size === 8 ? imm * 65536 : imm}`;
     case 22: return size >= 4 ? `movsx ${a}, ${memOf(pick([1, 2]))}` : `movsx ${STREAM_REGS[4]![1]}, ${memOf(size)}`;

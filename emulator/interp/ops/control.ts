@@ -10,7 +10,7 @@ import { cond, getFlags } from '../flags.js';
 import type { Handler } from '../insn.js';
 import { Trap } from '../memory.js';
 import { FLAG_ZF } from '../../regs.js';
-import { pop, push, readE } from '../operands.js';
+import { push, readE } from '../operands.js';
 import { incDecE } from './alu.js';
 import { opPushEv } from './mov.js';
 
@@ -33,20 +33,19 @@ export const opJmpJb: Handler = (c, i) => { c.rip = i.target; };
 export const opJmpJz = opJmpJb;
 export const opCallJz: Handler = (c, i) => { pushRip(c); c.rip = i.target; };
 
-export const opRet: Handler = (c) => {
-  const lo = pop(c, 8);
-  jumpTo(c, lo, c.hi);
-};
-
-/** C2: ret Iw (pops Iw more bytes). */
-export const opRetIw: Handler = (c, i) => {
-  const lo = pop(c, 8), hi = c.hi;
-  jumpTo(c, lo, hi);
+/** ret and ret Iw: a non-canonical return address raises #GP before RSP changes. */
+function ret(c: InterpCpu, extra: number): void {
   const r = c.r;
-  const n = r[8]! + (i.imm & 0xffff);
+  const lo = c.mem.read64(r[9]! * TWO32 + r[8]!), hi = c.mem.hi;
+  jumpTo(c, lo, hi);
+  const n = r[8]! + 8 + extra;
   r[8] = n >>> 0;
   if (n >= TWO32) r[9] = (r[9]! + 1) >>> 0;
-};
+}
+
+export const opRet: Handler = (c) => ret(c, 0);
+/** C2: ret Iw (pops Iw more bytes). */
+export const opRetIw: Handler = (c, i) => ret(c, i.imm & 0xffff);
 
 /** rCX (or ECX with a 67 prefix) minus one; returns whether it is now nonzero. */
 function decCount(c: InterpCpu, asize: number): boolean {
