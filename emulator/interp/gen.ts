@@ -379,14 +379,14 @@ const cmovRR: Gen = (i) => {
   const s = i.osize;
   if (i.mod !== 3 || (s !== 4 && s !== 8)) return null;
   const d = i.reg, src = i.rm;
-  return `if (cond(c, ${i.op & 15})) { r[${2 * d}] = r[${2 * src}]; r[${2 * d + 1}] = ${s === 8 ? `r[${2 * src + 1}]` : '0'}; }${s === 4 ? ` else r[${2 * d + 1}] = 0;` : ''}`;
+  return `if (${condJs(i.op & 15)}) { r[${2 * d}] = r[${2 * src}]; r[${2 * d + 1}] = ${s === 8 ? `r[${2 * src + 1}]` : '0'}; }${s === 4 ? ` else r[${2 * d + 1}] = 0;` : ''}`;
 };
 
 /** setcc of a byte register. */
 const setccR: Gen = (i) => {
   if (i.mod !== 3) return null;
   const [w, sh] = byteReg(i.rm, i.rex);
-  return `r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | ((cond(c, ${i.op & 15}) ? 1 : 0) << ${sh});`;
+  return `r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | ((${condJs(i.op & 15)} ? 1 : 0) << ${sh});`;
 };
 
 /** call rel32: push the return address, go (the block ends with it). */
@@ -396,7 +396,20 @@ const callJz: Gen = (i, k) => {
 };
 
 /** jcc: the one template that moves RIP (the block ends with it). */
-const jcc: Gen = (i) => `c.rip = cond(c, ${i.op & 15}) ? ${i.target} : ${i.addr + i.len};`;
+const jcc: Gen = (i) => `c.rip = ${condJs(i.op & 15)} ? ${i.target} : ${i.addr + i.len};`;
+
+/**
+ * A condition as JavaScript: ZF and SF conditions read the pending result
+ * (any lazy operation) or RFLAGS inline; the others call flags.ts cond().
+ */
+function condJs(cc: number): string {
+  const z = cc >> 1;
+  if (z !== 2 && z !== 4) return `cond(c, ${cc})`;
+  const neg = (cc & 1) !== 0 ? '!' : '';
+  return z === 2
+    ? `${neg}(c.fOp !== 0 ? (c.fResLo | c.fResHi) === 0 : (c.flags & 64) !== 0)`
+    : `${neg}(c.fOp !== 0 ? (c.fSize === 8 ? c.fResHi >>> 31 : (c.fResLo >>> (c.fSize * 8 - 1)) & 1) !== 0 : (c.flags & 128) !== 0)`;
+}
 const jmp: Gen = (i) => `c.rip = ${i.target};`;
 
 function firstOf(...gens: Gen[]): Gen {
