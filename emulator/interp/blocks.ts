@@ -33,7 +33,7 @@ import * as Sy from './ops/system.js';
 /** Longest block, in instructions. */
 export const MAX_BLOCK = 32;
 /** Times a start address is reached before its block is compiled. */
-export const HOT = 16;
+export const HOT = 200;
 
 /** Handlers after which a block ends: they change RIP or end run(). */
 const ENDERS = new Set<Handler>([
