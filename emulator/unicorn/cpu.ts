@@ -15,7 +15,6 @@ import {
 import * as C from './consts.js';
 import { HOOK_INTR, HOOK_MEM, HOOK_NONE, HOOK_SYSCALL, type UcHandle, type UnicornLib } from './ffi.js';
 import { SegmentList } from './segments.js';
-import type { Watchdog } from './watchdog.js';
 
 /** Unicorn register ids in regs.ts order (RAX..R15, RIP, RFLAGS, FS_BASE, GS_BASE). */
 const GPR_IDS = [
@@ -67,7 +66,6 @@ const leaked = new FinalizationRegistry<{ lib: UnicornLib; uc: UcHandle; ctx: ob
 
 export class UnicornCpu implements Cpu {
   private uc: UcHandle | null;
-  private readonly ucAddr: bigint;
   private readonly pristine: object;
   private readonly values = new ArrayBuffer(VALUE_BYTES);
   /** The register cache: valid whenever no run is in progress; unicorn's copy is stale if `dirty`. */
@@ -80,12 +78,11 @@ export class UnicornCpu implements Cpu {
   private readonly segments = new SegmentList();
   private readonly scratch = new Uint8Array(2 * PAGE_SIZE);
 
-  constructor(private readonly lib: UnicornLib, private readonly watchdog: Watchdog) {
+  constructor(private readonly lib: UnicornLib) {
     const out: [UcHandle | null] = [null];
     check(lib, lib.uc_open(C.UC_ARCH_X86, C.UC_MODE_64, out), 'uc_open');
     const uc = out[0]!;
     this.uc = uc;
-    this.ucAddr = lib.koffi.address(uc);
     const base = lib.koffi.address(new Uint8Array(this.values));
     this.gprPtrs = BigUint64Array.from(GPR_IDS, (_, i) => base + BigInt(8 * i));
     this.extPtrs = BigUint64Array.from(EXT_IDS, (_, i) => base + BigInt(EXT_BASE + 16 * i));
@@ -120,11 +117,12 @@ export class UnicornCpu implements Cpu {
     rec.kind = HOOK_NONE;
     const ms = budget.timeoutMs;
     const limited = ms > 0 && Number.isFinite(ms);
-    const armed = limited && this.watchdog.ready;
-    if (armed) this.watchdog.arm(this.ucAddr, ms);
-    const nativeUs = limited && !armed ? Math.max(1, Math.ceil(ms * 1000)) : 0;
-    const err = lib.uc_emu_start(uc, this.regs[RIP], UNTIL, nativeUs, 0);
-    if (armed) this.watchdog.disarm();
+    // Unicorn's own timeout (a thread per run, about 200 us): stopping runs
+    // from a long-lived thread of ours instead was cheaper but, under load,
+    // left Unicorn 2.0.1 with RIP past instructions whose register writes
+    // were lost (see README, "time budget").
+    const timeoutUs = limited ? Math.max(1, Math.ceil(ms * 1000)) : 0;
+    const err = lib.uc_emu_start(uc, this.regs[RIP], UNTIL, timeoutUs, 0);
     this.regs[RFLAGS] = 0n; // EFLAGS reads write 4 bytes only
     check(lib, lib.uc_reg_read_batch(uc, this.gprIds, this.gprPtrs, GPR_IDS.length), 'reg read');
     switch (rec.kind) {
@@ -139,7 +137,7 @@ export class UnicornCpu implements Cpu {
         return this.fault(rec.memType, rec.addr);
     }
     switch (err) {
-      case C.UC_ERR_OK: return EXIT_BUDGET; // the watchdog or Unicorn's timeout stopped it
+      case C.UC_ERR_OK: return EXIT_BUDGET; // Unicorn's timeout stopped it
       case C.UC_ERR_INSN_INVALID: return EXIT_UD;
       case C.UC_ERR_EXCEPTION: this.clearPendingException(uc); return EXIT_GP;
     }

@@ -9,16 +9,11 @@
 import { type Cpu, type Engine, EngineUnavailableError } from '../engine.js';
 import { UnicornCpu } from './cpu.js';
 import { loadUnicornLib, type UnicornLib } from './ffi.js';
-import { Watchdog } from './watchdog.js';
-
-let watchdog: Watchdog | undefined;
 
 export class UnicornEngine implements Engine {
   readonly name = 'unicorn';
 
-  constructor(private readonly lib: UnicornLib) {
-    watchdog ??= new Watchdog(lib.path); // start the thread early: it takes ~200 ms to come up
-  }
+  constructor(private readonly lib: UnicornLib) {}
 
   /** The Unicorn version loaded, e.g. "2.0.1". */
   get version(): string {
@@ -26,17 +21,9 @@ export class UnicornEngine implements Engine {
   }
 
   createCpu(): Cpu {
-    return new UnicornCpu(this.lib, watchdog!);
+    return new UnicornCpu(this.lib);
   }
 
-  /**
-   * Wait up to `ms` for the watchdog thread that enforces time budgets
-   * cheaply; until it is up, runs use Unicorn's own (slow) timeout. For
-   * tests and benchmarks; returns whether it is up.
-   */
-  waitForWatchdog(ms = 2000): boolean {
-    return watchdog!.waitReady(ms);
-  }
 }
 
 /** The unicorn engine; throws EngineUnavailableError if koffi or libunicorn.so.2 is missing. */

@@ -11,7 +11,7 @@ import {
   FS_BASE, FXSAVE_FCW, FXSAVE_FSW, FXSAVE_FTW, FXSAVE_MXCSR, FXSAVE_ST0, FXSAVE_XMM0,
   R11, RAX, RBX, RCX, RDI, RDX, RFLAGS, RIP, RSI, RSP, initialCpuState,
 } from '../../emulator/regs.js';
-import { loadUnicornEngine, unicornAvailable, UnicornEngine } from '../../emulator/unicorn/index.js';
+import { loadUnicornEngine, unicornAvailable } from '../../emulator/unicorn/index.js';
 
 const CODE = 0x400000n;
 const DATA = 0x600000n;
@@ -32,7 +32,6 @@ describe('emulator/unicorn', function () {
       this.skip();
     }
     engine = loadUnicornEngine();
-    (engine as UnicornEngine).waitForWatchdog(5000);
   });
 
   afterEach(() => {
@@ -257,13 +256,6 @@ describe('emulator/unicorn', function () {
     expect(cpu.run({ instructions: 1e9, timeoutMs: 20 }).kind).to.equal('budget');
   });
 
-  it('stops a run on time after the watchdog has been idle long', async () => {
-    const { cpu } = setup('ebfe'); // 0: jmp 0
-    await new Promise((r) => setTimeout(r, 400)); // the watchdog goes to deep sleep after 200 ms
-    const t0 = Date.now();
-    expect(cpu.run({ instructions: 1e9, timeoutMs: 30 }).kind).to.equal('budget');
-    expect(Date.now() - t0).to.be.within(25, 500);
-  });
 
   it('lets CPUs over the same host pages see each other', () => {
     const a = setup('48ffc348c7060100000048ffc30f05'); // inc rbx / mov qword [rsi],1 / inc rbx / syscall
@@ -294,3 +286,24 @@ describe('emulator/unicorn', function () {
 });
 
 
+
+describe('emulator/unicorn under load', function () {
+  before(function () {
+    if (!unicornAvailable()) this.skip();
+  });
+
+  it('keeps a syscall loop exact when time slices expire (8 guests at once)', async function () {
+    this.timeout(120_000);
+    // A guest killed by SIGSEGV here means a stopped run lost register writes (see README, time budget).
+    const { spawn } = await import('node:child_process');
+    const path = await import('node:path');
+    const { REPO_ROOT } = await import('../helpers/paths.js');
+    const kemu = path.join(REPO_ROOT, 'dist/cli/kemu.js');
+    const prog = path.join(REPO_ROOT, 'bench/programs/getpid');
+    const runs = Array.from({ length: 8 }, () => new Promise<number | null>((resolve) => {
+      const c = spawn(process.execPath, [kemu, 'run', '--engine', 'unicorn', prog, '20000'], { stdio: 'ignore' });
+      c.on('exit', (code) => resolve(code));
+    }));
+    expect(await Promise.all(runs)).to.deep.equal(Array(8).fill(0));
+  });
+});

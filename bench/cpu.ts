@@ -1,0 +1,113 @@
+/**
+ * CPU benchmark: CPU-bound static musl programs (bench/programs: an integer
+ * hash loop, a 10 MB byte sieve, libc string functions, a getpid syscall
+ * loop) run natively, under qemu-user (Debian qemu-user) and under both kemu
+ * engines, in one run. Prints wall time, the ratio to native, and guest
+ * instructions per second (the instruction count is the interp engine's,
+ * which counts exactly; perf counters are not available on every machine).
+ *
+ *   node dist/bench/cpu.js [--only NAME] [--runs N]
+ *
+ * Every runner's output is checked against native, so a wrong answer
+ * cannot pass for a fast one.
+ */
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bootKernel, spawnHostProgram } from '../cli/boot.js';
+import { createInterpEngine, InterpCpu } from '../emulator/interp/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const progDir = path.join(root, 'bench/programs');
+const kemu = path.join(root, 'dist/cli/kemu.js');
+
+interface Program {
+  name: string;
+  args: string[];
+  what: string;
+}
+
+const PROGRAMS: Program[] = [
+  { name: 'hash', args: ['50000000'], what: 'integer hash loop' },
+  { name: 'sieve', args: ['5'], what: '10 MB byte sieve' },
+  { name: 'strings', args: ['1000'], what: 'libc string functions' },
+  { name: 'getpid', args: ['200000'], what: 'getpid syscall loop' },
+];
+
+interface Runner {
+  name: string;
+  cmd: (prog: string, args: string[]) => [string, string[]] | null;
+}
+
+const has = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
+
+const RUNNERS: Runner[] = [
+  { name: 'native', cmd: (p, a) => [p, a] },
+  { name: 'qemu-user', cmd: (p, a) => (has('qemu-x86_64') ? ['qemu-x86_64', [p, ...a]] : null) },
+  { name: 'kemu unicorn', cmd: (p, a) => [process.execPath, [kemu, 'run', '--engine', 'unicorn', p, ...a]] },
+  { name: 'kemu interp', cmd: (p, a) => [process.execPath, [kemu, 'run', '--engine', 'interp', p, ...a]] },
+];
+
+function time(cmd: string, args: string[]): { seconds: number; stdout: string; status: number | null } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'latin1', maxBuffer: 1 << 26 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { seconds, stdout: r.stdout, status: r.status };
+}
+
+/** Guest instructions the program retires, counted by the interp engine in-process. */
+async function countInstructions(prog: string, args: string[]): Promise<number> {
+  let total = 0;
+  const engine = createInterpEngine();
+  const counting = {
+    ...engine,
+    createCpu: () => {
+      const cpu = engine.createCpu() as InterpCpu;
+      const dispose = cpu.dispose.bind(cpu);
+      cpu.dispose = () => { total += cpu.icount; dispose(); };
+      return cpu;
+    },
+  };
+  const k = bootKernel({ engine: counting });
+  k.log = () => {};
+  const r = spawnHostProgram(k, { prog, argv: [prog, ...args], env: [], stdio: { stdout: { sink: () => {} } } });
+  if ('errno' in r) return NaN;
+  await k.waitForExit(r.task);
+  return total;
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+  const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 1;
+  console.log(`kemu CPU benchmark (${runs} run${runs > 1 ? 's' : ''} each, best wall time; ratios to native)`);
+  for (const p of PROGRAMS) {
+    if (only && p.name !== only) continue;
+    const prog = path.join(progDir, p.name);
+    if (!fs.existsSync(prog)) { console.log(`${p.name}: missing, run make -C bench/programs`); continue; }
+    const insns = await countInstructions(prog, p.args);
+    console.log(`\n${p.name} (${p.what}; ${(insns / 1e6).toFixed(1)}M guest instructions)`);
+    let native = 0;
+    let want = '';
+    for (const r of RUNNERS) {
+      const c = r.cmd(prog, p.args);
+      if (!c) { console.log(`  ${r.name.padEnd(14)} not installed`); continue; }
+      let best = Infinity;
+      let out = '';
+      let status: number | null = null;
+      for (let i = 0; i < runs; i++) {
+        const t = time(c[0], c[1]);
+        if (t.seconds < best) best = t.seconds;
+        out = t.stdout;
+        status = t.status;
+      }
+      if (r.name === 'native') { native = best; want = out; }
+      const ok = status === 0 && out === want ? '' : `  WRONG (status ${status}, output ${JSON.stringify(out.slice(0, 40))})`;
+      const mips = insns / best / 1e6;
+      console.log(`  ${r.name.padEnd(14)} ${best.toFixed(3).padStart(8)} s  ${(best / native).toFixed(1).padStart(7)}x  ${mips.toFixed(0).padStart(6)} M guest insn/s${ok}`);
+    }
+  }
+}
+
+await main();
