@@ -223,10 +223,11 @@ export class HostFile extends Inode implements HostInodeLike {
   /** Linux ovl_copy_up(): the host bytes into memory, once; the host file is never written. */
   copy_up(): TmpfsFile {
     if (!this.upper) {
-      this.upper = new TmpfsFile(this.i_sb, this.i_mode);
       const bytes = new Uint8Array(this.hostSize);
-      const n = this.readAt(bytes, 0);
-      this.upper!.writeAt(bytes.subarray(0, Math.max(0, n)), 0);
+      const n = this.readAt(bytes, 0); // from the host: upper is not set yet
+      const upper = new TmpfsFile(this.i_sb, this.i_mode);
+      upper.writeAt(bytes.subarray(0, Math.max(0, n)), 0);
+      this.upper = upper;
       this.dirty = true;
     }
     return this.upper!;
