@@ -20,6 +20,8 @@ import { setArith } from '../flags.js';
 import type { Handler, Insn } from '../insn.js';
 import { FLAG_CF, FLAG_PF, FLAG_ZF } from '../../regs.js';
 import { readE, writeG } from '../operands.js';
+import * as F from '../f80.js';
+import * as X from './mxcsr.js';
 import { srcW } from './sse.js';
 
 const PS = 0, PD = 1, SS = 2, SD = 3;
@@ -33,19 +35,27 @@ function isNaN32(x: Uint32Array, w: number): boolean {
   const v = x[w]!;
   return (v & 0x7f800000) === 0x7f800000 && (v & 0x7fffff) !== 0;
 }
+const isSNaN64 = (x: Uint32Array, w: number): boolean => isNaN64(x, w) && (x[w + 1]! & 0x80000) === 0;
+const isSNaN32 = (x: Uint32Array, w: number): boolean => isNaN32(x, w) && (x[w]! & 0x400000) === 0;
 
-/** Write op(a, b) of the double lanes at dword offsets d (also the destination) and s. */
-function lane64(c: InterpCpu, d: number, s: number, f: (a: number, b: number) => number, unary: boolean): void {
+const OPS: ((a: number, b: number) => number)[] = [(a, b) => a + b, (a, b) => a - b, (a, b) => a * b, (a, b) => a / b, (_a, b) => Math.sqrt(b)];
+
+/** Write op(a, b) of the double lanes at dword offsets d (also the destination) and s; MXCSR flags raised. */
+function lane64(c: InterpCpu, d: number, s: number, op: number, unary: boolean): void {
   const x = c.xd, p = c.xpd;
-  const r = f(p[d / 2]!, p[s / 2]!);
+  const a = p[d / 2]!, b = p[s / 2]!;
+  const r = OPS[op]!(a, b);
+  c.mxcsr |= X.arithFlags(op, false, a, b, r, (!unary && isSNaN64(x, d)) || isSNaN64(x, s));
   if (r === r) { p[d / 2] = r; return; }
   if (!unary && isNaN64(x, d)) x[d + 1] = x[d + 1]! | 0x80000;
   else if (isNaN64(x, s)) { x[d] = x[s]!; x[d + 1] = x[s + 1]! | 0x80000; } else { x[d] = 0; x[d + 1] = 0xfff80000; }
 }
 
-function lane32(c: InterpCpu, d: number, s: number, f: (a: number, b: number) => number, unary: boolean): void {
+function lane32(c: InterpCpu, d: number, s: number, op: number, unary: boolean): void {
   const x = c.xd, p = c.xf;
-  const r = f(p[d]!, p[s]!);
+  const a = p[d]!, b = p[s]!;
+  const r = OPS[op]!(a, b);
+  c.mxcsr |= X.arithFlags(op, true, a, b, r, (!unary && isSNaN32(x, d)) || isSNaN32(x, s));
   if (r === r) { p[d] = r; return; }
   if (!unary && isNaN32(x, d)) x[d] = x[d]! | 0x400000;
   else if (isNaN32(x, s)) x[d] = x[s]! | 0x400000;
@@ -55,7 +65,7 @@ function lane32(c: InterpCpu, d: number, s: number, f: (a: number, b: number) =>
 const MEM_SIZE = [16, 16, 4, 8];
 
 /** An arithmetic instruction in one of the four forms (`unary`: sqrt, only the source counts). */
-function arith(kind: number, f: (a: number, b: number) => number, unary: boolean): Handler {
+function arith(kind: number, f: number, unary: boolean): Handler {
   return (c, i) => {
     const s = srcW(c, i, MEM_SIZE[kind]!);
     const d = 4 * i.reg, o = 4 * s;
@@ -68,15 +78,16 @@ function arith(kind: number, f: (a: number, b: number) => number, unary: boolean
   };
 }
 
-function four(f: (a: number, b: number) => number, unary = false): Handler[] {
-  return [arith(PS, f, unary), arith(PD, f, unary), arith(SS, f, unary), arith(SD, f, unary)];
+function four(op: number): Handler[] {
+  const unary = op === X.OP_SQRT;
+  return [arith(PS, op, unary), arith(PD, op, unary), arith(SS, op, unary), arith(SD, op, unary)];
 }
 
-export const [opAddps, opAddpd, opAddss, opAddsd] = four((a, b) => a + b);
-export const [opSubps, opSubpd, opSubss, opSubsd] = four((a, b) => a - b);
-export const [opMulps, opMulpd, opMulss, opMulsd] = four((a, b) => a * b);
-export const [opDivps, opDivpd, opDivss, opDivsd] = four((a, b) => a / b);
-export const [opSqrtps, opSqrtpd, opSqrtss, opSqrtsd] = four((_a, b) => Math.sqrt(b), true);
+export const [opAddps, opAddpd, opAddss, opAddsd] = four(X.OP_ADD);
+export const [opSubps, opSubpd, opSubss, opSubsd] = four(X.OP_SUB);
+export const [opMulps, opMulpd, opMulss, opMulsd] = four(X.OP_MUL);
+export const [opDivps, opDivpd, opDivss, opDivsd] = four(X.OP_DIV);
+export const [opSqrtps, opSqrtpd, opSqrtss, opSqrtsd] = four(X.OP_SQRT);
 
 /** min/max: the second operand unless the first compares strictly less/greater (so NaN or ±0 pairs give the second). */
 function minmax(kind: number, max: boolean): Handler {
@@ -86,10 +97,16 @@ function minmax(kind: number, max: boolean): Handler {
     const pick = (a: number, b: number) => max ? a > b : a < b;
     if (kind === PD || kind === SD) {
       for (let k = 0; k < (kind === PD ? 4 : 2); k += 2) {
-        if (!pick(c.xpd[(d + k) / 2]!, c.xpd[(o + k) / 2]!)) { x[d + k] = x[o + k]!; x[d + k + 1] = x[o + k + 1]!; }
+        const a = c.xpd[(d + k) / 2]!, b = c.xpd[(o + k) / 2]!;
+        c.mxcsr |= X.compareFlags(false, a, b, isSNaN64(x, d + k) || isSNaN64(x, o + k), true);
+        if (!pick(a, b)) { x[d + k] = x[o + k]!; x[d + k + 1] = x[o + k + 1]!; }
       }
     } else {
-      for (let k = 0; k < (kind === PS ? 4 : 1); k++) if (!pick(c.xf[d + k]!, c.xf[o + k]!)) x[d + k] = x[o + k]!;
+      for (let k = 0; k < (kind === PS ? 4 : 1); k++) {
+        const a = c.xf[d + k]!, b = c.xf[o + k]!;
+        c.mxcsr |= X.compareFlags(true, a, b, isSNaN32(x, d + k) || isSNaN32(x, o + k), true);
+        if (!pick(a, b)) x[d + k] = x[o + k]!;
+      }
     }
   };
 }
@@ -117,24 +134,33 @@ function cmp(kind: number): Handler {
   return (c, i) => {
     const s = srcW(c, i, MEM_SIZE[kind]!);
     const x = c.xd, d = 4 * i.reg, o = 4 * s, p = i.imm;
+    const loud = [1, 2, 5, 6].includes(p & 7); // lt, le, nlt, nle signal on a QNaN too
     if (kind === PD || kind === SD) {
       for (let k = 0; k < (kind === PD ? 4 : 2); k += 2) {
-        const m = predicate(p, c.xpd[(d + k) / 2]!, c.xpd[(o + k) / 2]!) ? 0xffffffff : 0;
+        const a = c.xpd[(d + k) / 2]!, b = c.xpd[(o + k) / 2]!;
+        c.mxcsr |= X.compareFlags(false, a, b, isSNaN64(x, d + k) || isSNaN64(x, o + k), loud);
+        const m = predicate(p, a, b) ? 0xffffffff : 0;
         x[d + k] = m; x[d + k + 1] = m;
       }
     } else {
-      for (let k = 0; k < (kind === PS ? 4 : 1); k++) x[d + k] = predicate(p, c.xf[d + k]!, c.xf[o + k]!) ? 0xffffffff : 0;
+      for (let k = 0; k < (kind === PS ? 4 : 1); k++) {
+        const a = c.xf[d + k]!, b = c.xf[o + k]!;
+        c.mxcsr |= X.compareFlags(true, a, b, isSNaN32(x, d + k) || isSNaN32(x, o + k), loud);
+        x[d + k] = predicate(p, a, b) ? 0xffffffff : 0;
+      }
     }
   };
 }
 export const opCmpps = cmp(PS), opCmppd = cmp(PD), opCmpss = cmp(SS), opCmpsd = cmp(SD);
 
 /** comiss/ucomiss/comisd/ucomisd: ZF PF CF = 111 unordered, 000 greater, 001 less, 100 equal; OF SF AF cleared. */
-function comis(double: boolean): Handler {
+function comis(double: boolean, ordered: boolean): Handler {
   return (c, i) => {
     const s = srcW(c, i, double ? 8 : 4);
     const a = double ? c.xpd[2 * i.reg]! : c.xf[4 * i.reg]!;
     const b = double ? c.xpd[2 * s]! : c.xf[4 * s]!;
+    const snan = double ? isSNaN64(c.xd, 4 * i.reg) || isSNaN64(c.xd, 4 * s) : isSNaN32(c.xd, 4 * i.reg) || isSNaN32(c.xd, 4 * s);
+    c.mxcsr |= X.compareFlags(!double, a, b, snan, ordered);
     let f: number;
     if (a !== a || b !== b) f = FLAG_ZF | FLAG_PF | FLAG_CF;
     else if (a > b) f = 0;
@@ -143,7 +169,7 @@ function comis(double: boolean): Handler {
     setArith(c, f);
   };
 }
-export const opUcomiss = comis(false), opComiss = opUcomiss, opUcomisd = comis(true), opComisd = opUcomisd;
+export const opUcomiss = comis(false, false), opComiss = comis(false, true), opUcomisd = comis(true, false), opComisd = comis(true, true);
 
 // ---- conversions --------------------------------------------------------------------------------
 
@@ -164,6 +190,7 @@ function roundRC(c: InterpCpu, x: number, truncate: boolean): number {
 /** Double -> int32 or int64 in (lo, c.hi); out of range or NaN gives the integer indefinite. */
 function toInt(c: InterpCpu, x: number, size: number, truncate: boolean): number {
   const r = roundRC(c, x, truncate);
+  c.mxcsr |= X.toIntFlags(x, r, size * 8);
   if (size === 4) {
     c.hi = 0;
     return r !== r || r >= 2147483648 || r < -2147483648 ? 0x80000000 : r >>> 0;
@@ -175,17 +202,36 @@ function toInt(c: InterpCpu, x: number, size: number, truncate: boolean): number
 }
 
 /** Int32/int64 operand (Ey) as a double. */
+/** The Ey operand as an exact BigInt when it has more bits than a double holds, else null (fromIntNumber is exact). */
+let wideInt: bigint | null = null;
+
 function fromInt(c: InterpCpu, i: Insn): number {
+  wideInt = null;
   if (i.osize === 8) {
-    const lo = readE(c, i, 8);
-    return (c.hi | 0) * TWO32 + lo;
+    const lo = readE(c, i, 8), hi = c.hi | 0;
+    const v = hi * TWO32 + lo;
+    if (Math.abs(v) >= 2 ** 53) wideInt = (BigInt(hi) << 32n) + BigInt(lo);
+    return v;
   }
   return readE(c, i, 4) | 0;
 }
 
-/** F2 0F 2A cvtsi2sd V,Ey / F3 0F 2A cvtsi2ss V,Ey. */
-export const opCvtsi2sd: Handler = (c, i) => { c.xpd[2 * i.reg] = fromInt(c, i); };
-export const opCvtsi2ss: Handler = (c, i) => { c.xf[4 * i.reg] = fromInt(c, i); };
+/** F2 0F 2A cvtsi2sd V,Ey: one rounding (the sum of the exact halves), PE when it was inexact. */
+export const opCvtsi2sd: Handler = (c, i) => {
+  const v = fromInt(c, i);
+  if (wideInt !== null && BigInt(v) !== wideInt) c.mxcsr |= X.PE;
+  c.xpd[2 * i.reg] = v;
+};
+/** F3 0F 2A cvtsi2ss V,Ey: wide integers round once, exactly (int -> double -> float could round twice). */
+export const opCvtsi2ss: Handler = (c, i) => {
+  const v = fromInt(c, i);
+  if (Math.abs(v) < 2 ** 24) { c.xf[4 * i.reg] = v; return; }
+  const n = wideInt ?? BigInt(v);
+  F.clearRaised();
+  const u = F.round(n < 0n ? 1 : 0, n < 0n ? -n : n, 0, F.FMT_F32, (c.mxcsr >> 13) & 3);
+  c.xd[4 * i.reg] = F.packF32(u);
+  c.mxcsr |= F.raised & X.PE;
+};
 
 /** cvt(t)sd2si / cvt(t)ss2si Gy,W. */
 function toSi(double: boolean, truncate: boolean): Handler {
@@ -204,12 +250,14 @@ export const opCvttss2si = toSi(false, true), opCvtss2si = toSi(false, false);
 export const opCvtss2sd: Handler = (c, i) => {
   const s = srcW(c, i, 4);
   const v = c.xf[4 * s]!;
+  c.mxcsr |= widenFlags(c, 4 * s);
   if (v === v) c.xpd[2 * i.reg] = v;
   else { const b = c.xd[4 * s]!; c.xd[4 * i.reg] = (b << 29) >>> 0; c.xd[4 * i.reg + 1] = ((b & 0x80000000) | 0x7ff80000 | ((b & 0x3fffff) >>> 3)) >>> 0; }
 };
 export const opCvtsd2ss: Handler = (c, i) => {
   const s = srcW(c, i, 8);
   const v = c.xpd[2 * s]!;
+  c.mxcsr |= X.narrowFlags(v, Math.fround(v), isSNaN64(c.xd, 4 * s));
   if (v === v) c.xf[4 * i.reg] = v;
   else { const hi = c.xd[4 * s + 1]!, lo = c.xd[4 * s]!; c.xd[4 * i.reg] = ((hi & 0x80000000) | 0x7fc00000 | ((hi & 0x7ffff) << 3) | (lo >>> 29)) >>> 0; }
 };
@@ -218,18 +266,31 @@ export const opCvtsd2ss: Handler = (c, i) => {
 export const opCvtps2pd: Handler = (c, i) => {
   const s = srcW(c, i, 8);
   const a = c.xf[4 * s]!, b = c.xf[4 * s + 1]!;
+  c.mxcsr |= widenFlags(c, 4 * s) | widenFlags(c, 4 * s + 1);
   c.xpd[2 * i.reg] = a; c.xpd[2 * i.reg + 1] = b;
 };
+
+/** Flags of widening the float at dword w: IE for an SNaN, DE for a denormal. */
+function widenFlags(c: InterpCpu, w: number): number {
+  if (isSNaN32(c.xd, w)) return X.IE;
+  const v = c.xd[w]! & 0x7fffffff;
+  return v !== 0 && v < 0x800000 ? X.DE : 0;
+}
 /** 66 0F 5A cvtpd2ps: two doubles -> two floats, upper half zeroed. */
 export const opCvtpd2ps: Handler = (c, i) => {
   const s = srcW(c, i, 16);
   const a = c.xpd[2 * s]!, b = c.xpd[2 * s + 1]!;
+  c.mxcsr |= X.narrowFlags(a, Math.fround(a), isSNaN64(c.xd, 4 * s)) | X.narrowFlags(b, Math.fround(b), isSNaN64(c.xd, 4 * s + 2));
   c.xf[4 * i.reg] = a; c.xf[4 * i.reg + 1] = b; c.xd[4 * i.reg + 2] = 0; c.xd[4 * i.reg + 3] = 0;
 };
 /** 0F 5B cvtdq2ps. */
 export const opCvtdq2ps: Handler = (c, i) => {
   const s = srcW(c, i, 16);
-  for (let k = 0; k < 4; k++) c.xf[4 * i.reg + k] = c.xsd[4 * s + k]!;
+  for (let k = 0; k < 4; k++) {
+    const v = c.xsd[4 * s + k]!;
+    if (Math.fround(v) !== v) c.mxcsr |= X.PE;
+    c.xf[4 * i.reg + k] = v;
+  }
 };
 /** 66 0F 5B cvtps2dq / F3 0F 5B cvttps2dq. */
 function ps2dq(truncate: boolean): Handler {
