@@ -10,7 +10,7 @@ import {
 } from '../../abi/errno.js';
 import {
   AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, CLOSE_RANGE_CLOEXEC, CLOSE_RANGE_UNSHARE, O_CLOEXEC,
-  O_CREAT, O_LARGEFILE, O_TRUNC, O_WRONLY, S_IRWXUGO,
+  O_CREAT, O_LARGEFILE, O_TRUNC, O_WRONLY, RESOLVE_BENEATH, RESOLVE_IN_ROOT, S_IRWXUGO,
 } from '../../abi/fcntl.js';
 import { PAGE_SIZE, PATH_MAX } from '../../abi/limits.js';
 import { d_path, is_subdir, type Dentry } from '../fs/dcache.js';
@@ -48,10 +48,12 @@ export function getname(t: Task, addr: number, allowEmpty = false): string | num
  * Linux path_init() for a dirfd: where a relative `path` starts (the cwd
  * for AT_FDCWD). EBADF for a closed fd; ENOTDIR when a non-empty path
  * would start at a non-directory. With an empty path the fd's own file is
- * the answer (AT_EMPTY_PATH), whatever it is.
+ * the answer (AT_EMPTY_PATH), whatever it is. A `scoped` lookup
+ * (RESOLVE_BENEATH, RESOLVE_IN_ROOT) starts at the dirfd even for an
+ * absolute path.
  */
-export function dirfdStart(t: Task, dirfd: number, path: string): Dentry | number {
-  if (path.startsWith('/') || dirfd === AT_FDCWD) return t.fs.pwd;
+export function dirfdStart(t: Task, dirfd: number, path: string, scoped = false): Dentry | number {
+  if ((path.startsWith('/') && !scoped) || dirfd === AT_FDCWD) return t.fs.pwd;
   const f = t.files.get(dirfd);
   if (!f) return -EBADF;
   if (path.length === 0) return fileDentry(f);
@@ -76,7 +78,7 @@ export function do_sys_openat2(t: Task, dirfd: number, pathAddr: number, how: Op
   const path = getname(t, pathAddr);
   if (typeof path === 'number') return path;
   if (t.files.get_unused_fd() < 0) return -EMFILE;
-  const start = dirfdStart(t, dirfd, path);
+  const start = dirfdStart(t, dirfd, path, (Number(how.resolve) & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) !== 0);
   if (typeof start === 'number') return start;
   const f = do_filp_open(t, start, path, op);
   if (typeof f === 'number') return f;
