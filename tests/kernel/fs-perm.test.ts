@@ -6,6 +6,12 @@
  */
 
 import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { kernel_execve } from '../../binfmt/exec.js';
+import { bootKernel, installFile, mkdirs } from '../../cli/boot.js';
+import { loadEngine } from '../../emulator/select.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { EACCES, EEXIST, EISDIR, ENOENT, EPERM, EROFS, ETXTBSY } from '../../abi/errno.js';
 import { O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from '../../abi/fcntl.js';
 import { UTIME_NOW } from '../../abi/misc.js';
@@ -17,6 +23,8 @@ import { do_renameat2, do_rmdir, do_unlinkat } from '../../kernel/fs/namei_creat
 import { may_open } from '../../kernel/fs/open.js';
 import { iterate_dir } from '../../kernel/fs/readdir.js';
 import { asUser, freshVfs, lookup, mkdir, must, open, readFile, symlink, writeFile, type Ctx } from './fsutil.js';
+
+const engine = await loadEngine('interp');
 
 function chmod(c: Ctx, path: string, mode: number): void {
   expect(chmod_common(must(lookup(c, path)).d_inode, mode, c.cred)).to.equal(0);
@@ -192,6 +200,19 @@ describe('kernel/fs mount flags', () => {
     expect(may_open(d, MAY_EXEC, 0, c.cred)).to.equal(-EACCES);
     expect(may_open(must(lookup(c, '/tmp')), MAY_EXEC, 0, c.cred)).to.equal(-EACCES); // a directory, anywhere
     expect(lookup(c, '/m/missing')).to.equal(-ENOENT);
+  });
+
+  it('noexec: execve of a program on a noexec mount is EACCES; the same bytes elsewhere run', () => {
+    const k = bootKernel({ engine });
+    const elf = fs.readFileSync(path.join(REPO_ROOT, 'fixtures/asm-exit42/asm-exit42'));
+    const src = tmpfs_source(0o755);
+    applyMountFlags(src.sb, { noexec: true });
+    expect(typeof do_mount(mkdirs(k, '/nx'), src.sb, src.root, 'tmpfs')).to.equal('object');
+    installFile(k, '/nx/prog', elf, 0o755);
+    installFile(k, '/tmp/prog', elf, 0o755);
+    const t = k.createTask();
+    expect(kernel_execve(k, t, '/nx/prog', [], [])).to.equal(-EACCES);
+    expect(kernel_execve(k, t, '/tmp/prog', [], [])).to.equal(0);
   });
 
   it('nodev: a device node there cannot be opened (EACCES)', () => {
