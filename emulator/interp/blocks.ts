@@ -82,7 +82,6 @@ export function compileBlock(insns: Insn[], templates = true): Block {
   });
   body += `  return ${insns.length};\n`;
   const name = `block_${insns[0]!.addr.toString(16)}`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const make = new Function(...params, `return function ${name}(c) {\n${body}};`) as (...a: unknown[]) => (c: InterpCpu) => number;
   return { insns, run: make(...args), dead: false, t0: -1, s0: null, t1: -1, s1: null };
 }

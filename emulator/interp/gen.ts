@@ -12,6 +12,9 @@
  */
 
 import { F_ADD, F_DEC, F_INC, F_LOGIC, F_SHIFT, F_SUB } from './flags.js';
+import * as G from './gen-mem.js';
+import { aluBody, byteReg, condJs, load, store, SUPPORTED, TEST } from './gen-util.js';
+import type { Gen } from './gen-util.js';
 import type { Handler, Insn } from './insn.js';
 import * as A from './ops/alu.js';
 import * as C from './ops/control.js';
@@ -20,50 +23,6 @@ import * as Sh from './ops/shift.js';
 import * as S from './ops/sse.js';
 import * as I from './ops/sse-int.js';
 import * as Sy from './ops/system.js';
-
-/**
- * A template generator: JavaScript for instruction number `k` of its block,
- * or null. Code that touches memory first sets `c.bi = k` (a fault then
- * puts RIP on this instruction) and may use `i${k}` (the Insn), `m`
- * (c.mem) and `ea` (operands.ts) for the general address computation.
- */
-type Gen = (i: Insn, k: number) => string | null;
-
-const MASKS: Record<number, string> = { 1: '0xff', 2: '0xffff' };
-
-/** Read register n at size (4 or 8) into locals `${v}` and `${v}h`. */
-function load(v: string, n: number, size: number): string {
-  return size === 8 ? `const ${v} = r[${2 * n}], ${v}h = r[${2 * n + 1}];` : `const ${v} = r[${2 * n}], ${v}h = 0;`;
-}
-
-/** Write (lo, hi) locals to register n at size 4 (upper half cleared) or 8. */
-function store(n: number, size: number, lo: string, hi: string): string {
-  return size === 8 ? `r[${2 * n}] = ${lo}; r[${2 * n + 1}] = ${hi};` : `r[${2 * n}] = ${lo}; r[${2 * n + 1}] = 0;`;
-}
-
-function lazy(op: number, size: number): string {
-  return `c.fOp = ${op}; c.fSize = ${size}; c.fDstLo = a; c.fDstHi = ah; c.fSrcLo = b; c.fSrcHi = bh; c.fResLo = lo; c.fResHi = hi;`;
-}
-
-/** The result and flags of add/sub/and/or/xor (cmp, test: without writing). */
-function aluBody(op: number, size: number): string {
-  switch (op) {
-    case A.ALU_ADD:
-      return size === 8
-        ? `const t = a + b; const lo = t >>> 0; const hi = (ah + bh + (t > 4294967295 ? 1 : 0)) >>> 0; ${lazy(F_ADD, 8)}`
-        : `const lo = (a + b) >>> 0; const hi = 0; ${lazy(F_ADD, 4)}`;
-    case A.ALU_SUB: case A.ALU_CMP:
-      return size === 8
-        ? `const t = a - b; const lo = t >>> 0; const hi = (ah - bh - (t < 0 ? 1 : 0)) >>> 0; c.fCin = 0; ${lazy(F_SUB, 8)}`
-        : `const lo = (a - b) >>> 0; const hi = 0; c.fCin = 0; ${lazy(F_SUB, 4)}`;
-    case A.ALU_AND: return `const lo = (a & b) >>> 0; const hi = (ah & bh) >>> 0; ${lazy(F_LOGIC, size)}`;
-    case A.ALU_OR: return `const lo = (a | b) >>> 0; const hi = (ah | bh) >>> 0; ${lazy(F_LOGIC, size)}`;
-    default: return `const lo = (a ^ b) >>> 0; const hi = (ah ^ bh) >>> 0; ${lazy(F_LOGIC, size)}`;
-  }
-}
-
-const TEST = 8;
-const SUPPORTED = new Set([A.ALU_ADD, A.ALU_SUB, A.ALU_CMP, A.ALU_AND, A.ALU_OR, A.ALU_XOR, TEST]);
 
 /** op dst, src between registers (EvGv: dst = rm; GvEv: dst = reg). */
 function aluRR(op: number, gvev: boolean): Gen {
@@ -102,162 +61,7 @@ const movRI: Gen = (i) => {
 /** movzx from a byte register without REX high-byte forms. */
 const movzxRb: Gen = (i) => {
   if (i.mod !== 3 || (i.osize !== 4 && i.osize !== 8) || (i.rex === 0 && i.rm >= 4)) return null;
-  return `r[${2 * i.reg}] = r[${2 * i.rm}] & ${MASKS[1]}; r[${2 * i.reg + 1}] = 0;`;
-};
-
-/**
- * `const a = <linear address>` for i's memory operand: inline for the
- * common 64-bit base(+index) forms under 2^47 (as operands.ts ea()), else a
- * call to ea().
- */
-function addr(i: Insn, k: number): string {
-  if (i.seg !== 0 || i.asize !== 8) return `const a = ea(c, i${k});`;
-  if (i.base < 0 && i.index < 0) return `const a = ${i.disp};`;
-  let code = `let a = ${i.disp};`;
-  const terms: string[] = [];
-  if (i.base >= 0) terms.push(`(r[${2 * i.base + 1}] < 32768 ? r[${2 * i.base + 1}] * 4294967296 + r[${2 * i.base}] : NaN)`);
-  if (i.index >= 0) terms.push(`(r[${2 * i.index + 1}] < 32768 ? (r[${2 * i.index + 1}] * 4294967296 + r[${2 * i.index}]) * ${i.scale} : NaN)`);
-  code += ` a += ${terms.join(' + ')}; if (!(a >= 0)) a = ea(c, i${k});`;
-  return code;
-}
-
-/**
- * Memory access with the TLB hit path inline (memory.ts; `rT rB rV wT wB
- * wV` and the scratch `pg` are declared at the top of every block). A miss,
- * or an access that straddles a page, calls the GuestMemory method, which
- * refills the TLB or raises the fault. `A` is a plain identifier.
- */
-function rd(size: number, A: string): string {
-  const hit = `rT[(pg = Math.floor(${A} / 4096)) & 255] === pg`;
-  if (size === 1) return `(${hit} ? rB[pg & 255][${A} & 4095] : m.read8(${A}))`;
-  const get = size === 2 ? 'getUint16' : 'getUint32';
-  return `(${hit} && (${A} & 4095) <= ${4096 - size} ? rV[pg & 255].${get}(${A} & 4095, true) : m.${size === 2 ? 'read16' : 'read32'}(${A}))`;
-}
-
-/** `lo = low half; hi = high half` of the 64-bit value at A (lo and hi declared by the caller). */
-function rd64(A: string, lo: string, hi: string): string {
-  return `if (rT[(pg = Math.floor(${A} / 4096)) & 255] === pg && (${A} & 4095) <= 4088) { const v = rV[pg & 255]; ${lo} = v.getUint32(${A} & 4095, true); ${hi} = v.getUint32((${A} & 4095) + 4, true); } else { ${lo} = m.read64(${A}); ${hi} = m.hi; }`;
-}
-
-function wr(size: number, A: string, V: string, V2 = '0'): string {
-  const hit = `wT[(pg = Math.floor(${A} / 4096)) & 255] === pg`;
-  if (size === 1) return `if (${hit}) wB[pg & 255][${A} & 4095] = ${V}; else m.write8(${A}, ${V});`;
-  if (size === 8) return `if (${hit} && (${A} & 4095) <= 4088) { const v = wV[pg & 255]; v.setUint32(${A} & 4095, ${V}, true); v.setUint32((${A} & 4095) + 4, ${V2}, true); } else m.write64(${A}, ${V}, ${V2});`;
-  return `if (${hit} && (${A} & 4095) <= 4092) wV[pg & 255].setUint32(${A} & 4095, ${V}, true); else m.write32(${A}, ${V});`;
-}
-
-
-/** mov Gv,Ev from memory (sizes 4, 8). */
-const movLoad: Gen = (i, k) => {
-  const s = i.osize;
-  if (i.mod === 3 || (s !== 4 && s !== 8)) return null;
-  const d = i.reg;
-  return s === 8
-    ? `{ c.bi = ${k}; ${addr(i, k)} let lo = 0, hi = 0; ${rd64('a', 'lo', 'hi')} r[${2 * d}] = lo; r[${2 * d + 1}] = hi; }`
-    : `{ c.bi = ${k}; ${addr(i, k)} r[${2 * d}] = ${rd(4, 'a')}; r[${2 * d + 1}] = 0; }`;
-};
-
-/** mov Ev,Gv to memory (sizes 4, 8): a store, so the block checks for self-modified code after it. */
-const movStore: Gen = (i, k) => {
-  const s = i.osize;
-  if (i.mod === 3 || (s !== 4 && s !== 8)) return null;
-  const g = i.reg;
-  return (s === 8
-    ? `{ c.bi = ${k}; ${addr(i, k)} ${wr(8, 'a', `r[${2 * g}]`, `r[${2 * g + 1}]`)} }`
-    : `{ c.bi = ${k}; ${addr(i, k)} ${wr(4, 'a', `r[${2 * g}]`)} }`) + ` if (c.smc) { c.rip = ${i.addr + i.len}; return ${k + 1}; }`;
-};
-
-/** movzx Gv,Eb / Gv,Ew from memory. */
-const movzxLoad = (from: number): Gen => (i, k) => {
-  if (i.mod === 3 || (i.osize !== 4 && i.osize !== 8)) return null;
-  return `{ c.bi = ${k}; ${addr(i, k)} r[${2 * i.reg}] = ${rd(from, 'a')}; r[${2 * i.reg + 1}] = 0; }`;
-};
-
-/** lea Gv,M (64- and 32-bit, no segment): never touches memory. */
-const lea: Gen = (i, k) => {
-  if (i.asize !== 8 || (i.osize !== 8 && i.osize !== 4) || (i.base < 0 && i.index < 0)) return null;
-  // Pair arithmetic as operands.ts eaPair(), inline.
-  let lo = `${i.disp}`, hi = '0';
-  if (i.base >= 0) { lo += ` + r[${2 * i.base}]`; hi += ` + r[${2 * i.base + 1}]`; }
-  if (i.index >= 0) { lo += ` + r[${2 * i.index}] * ${i.scale}`; hi += ` + r[${2 * i.index + 1}] * ${i.scale}`; }
-  void k;
-  return i.osize === 8
-    ? `{ const lo = ${lo}; r[${2 * i.reg}] = lo >>> 0; r[${2 * i.reg + 1}] = (${hi} + Math.floor(lo / 4294967296)) >>> 0; }`
-    : `{ r[${2 * i.reg}] = (${lo}) >>> 0; r[${2 * i.reg + 1}] = 0; }`;
-};
-
-/** op Gv,Ev with a memory source (add, sub, and, or, xor, cmp) at 4 or 8 bytes. */
-const aluLoad = (op: number): Gen => (i, k) => {
-  const s = i.osize;
-  if (i.mod === 3 || (s !== 4 && s !== 8) || !SUPPORTED.has(op)) return null;
-  const read = s === 8 ? `let b = 0, bh = 0; ${rd64('a', 'b', 'bh')}` : `const b = ${rd(4, 'a')}, bh = 0;`;
-  const write = op !== A.ALU_CMP;
-  return `{ c.bi = ${k}; ${addr(i, k)} ${read} ${load('a0', i.reg, s)} { const a = a0, ah = a0h; ${aluBody(op, s)}${write ? ' ' + store(i.reg, s, 'lo', 'hi') : ''} } }`;
-};
-
-/** cmp Ev,Ib/Iz and test-free group 1 compare against memory (no write). */
-const grp1CmpMem: Gen = (i, k) => {
-  const s = i.osize;
-  if (i.mod === 3 || (i.reg & 7) !== A.ALU_CMP || (s !== 4 && s !== 8)) return null;
-  const read = s === 8 ? `let a = 0, ah = 0; ${rd64('addr0', 'a', 'ah')}` : `const a = ${rd(4, 'addr0')}, ah = 0;`;
-  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} ${read} const b = ${i.imm >>> 0}, bh = ${s === 8 ? i.immHi >>> 0 : 0}; ${aluBody(A.ALU_SUB, s)} }`;
-};
-
-/** cmp byte [mem], imm8 (80 /7): the commonest string-scanning compare. */
-const grp1CmpMemByte: Gen = (i, k) => {
-  if (i.mod === 3 || (i.reg & 7) !== A.ALU_CMP) return null;
-  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} const a = ${rd(1, 'addr0')}, ah = 0, b = ${i.imm & 0xff}, bh = 0; const lo = (a - b) & 255; const hi = 0; c.fCin = 0; ${lazy(F_SUB, 1)} }`;
-};
-
-/** A register operand of a byte instruction, as [word index, shift]: AH..BH without REX are bits 8-15 of RAX..RBX. */
-function byteReg(n: number, rex: number): [number, number] {
-  return n < 4 || rex !== 0 ? [2 * n, 0] : [2 * (n - 4), 8];
-}
-
-/** Store to memory then stop the block if that dropped decoded code. */
-function stored(code: string, i: Insn, k: number): string {
-  return `${code} if (c.smc) { c.rip = ${i.addr + i.len}; return ${k + 1}; }`;
-}
-
-/** mov Eb,Ib (C6 /0). */
-const movEbIb: Gen = (i, k) => {
-  const v = i.imm & 0xff;
-  if (i.mod === 3) {
-    const [w, sh] = byteReg(i.rm, i.rex);
-    return `r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | ${v << sh};`;
-  }
-  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(1, 'a', `${v}`)} }`, i, k);
-};
-
-/** mov Ev,Iz (C7 /0) at 4 or 8 bytes. */
-const movEvIz: Gen = (i, k) => {
-  const s = i.osize;
-  if (s !== 4 && s !== 8) return null;
-  const lo = i.imm >>> 0, hi = s === 8 ? i.immHi >>> 0 : 0;
-  if (i.mod === 3) return `r[${2 * i.rm}] = ${lo}; r[${2 * i.rm + 1}] = ${hi};`;
-  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(s, 'a', `${lo}`, `${hi}`)} }`, i, k);
-};
-
-/** mov Eb,Gb / Gb,Eb between memory and a byte register. */
-const movByte = (load: boolean): Gen => (i, k) => {
-  if (i.mod === 3) return null;
-  const [w, sh] = byteReg(i.reg, i.rex);
-  if (load) return `{ c.bi = ${k}; ${addr(i, k)} r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | (${rd(1, 'a')} << ${sh}); }`;
-  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(1, 'a', `(r[${w}] >>> ${sh}) & 255`)} }`, i, k);
-};
-
-/** movsx Gv,Eb / Gv,Ew and movsxd Gv,Ed (register or memory) into 4 or 8 bytes. */
-const movsx = (from: number): Gen => (i, k) => {
-  const s = i.osize;
-  if (s !== 4 && s !== 8) return null;
-  let src: string;
-  if (i.mod === 3) {
-    if (from === 1) { const [w, sh] = byteReg(i.rm, i.rex); src = `(r[${w}] >>> ${sh})`; } else src = `r[${2 * i.rm}]`;
-  } else src = rd(from, 'a');
-  const shift = 32 - 8 * from;
-  const pre = i.mod === 3 ? '' : `c.bi = ${k}; ${addr(i, k)} `;
-  const v = shift === 0 ? `(${src} | 0)` : `((${src} << ${shift}) >> ${shift})`;
-  return `{ ${pre}const v = ${v}; r[${2 * i.reg}] = v >>> 0; r[${2 * i.reg + 1}] = ${s === 8 ? 'v < 0 ? 4294967295 : 0' : '0'}; }`;
+  return `r[${2 * i.reg}] = r[${2 * i.rm}] & 0xff; r[${2 * i.reg + 1}] = 0;`;
 };
 
 /** 8-bit op between byte registers (add, sub, and, or, xor, cmp, test). */
@@ -280,10 +84,6 @@ const incDecR: Gen = (i) => {
   const hi = s === 8 ? (dec ? `a === 0 ? (ah - 1) >>> 0 : ah` : `a === 4294967295 ? (ah + 1) >>> 0 : ah`) : '0';
   return `{ ${load('a', n, s)} const cf = getCF(c); const lo = ${lo}, hi = ${hi}; ${store(n, s, 'lo', 'hi')} c.fCin = cf; c.fOp = ${dec ? F_DEC : F_INC}; c.fSize = ${s}; c.fDstLo = a; c.fDstHi = ah; c.fSrcLo = 1; c.fSrcHi = 0; c.fResLo = lo; c.fResHi = hi; }`;
 };
-
-/** push/pop of a 64-bit register (50+r, 58+r) through operands.ts push/pop (a store or a load: may fault). */
-const pushR: Gen = (i, k) => i.osize === 2 ? null : stored(`c.bi = ${k}; push(c, 8, r[${2 * i.reg}], r[${2 * i.reg + 1}]);`, i, k);
-const popR: Gen = (i, k) => i.osize === 2 ? null : `{ c.bi = ${k}; const lo = pop(c, 8); r[${2 * i.reg}] = lo; r[${2 * i.reg + 1}] = c.hi; }`;
 
 /**
  * shl/shr/sar of a 4- or 8-byte register by a constant count (C1 /4 /5 /7
@@ -314,46 +114,6 @@ const shiftRI = (one: boolean): Gen => (i) => {
         : `const hi = (a << ${n - 32}) >>> 0, lo = 0, cf = (a >>> ${64 - n}) & 1, of = (hi >>> 31) ^ cf;`;
   }
   return `{ ${load('a', d, s)} ${code} ${store(d, s, 'lo', 'hi')} c.fOp = ${F_SHIFT}; c.fSize = ${s}; c.fResLo = lo; c.fResHi = hi; c.fCin = cf; c.fSrcLo = of; }`;
-};
-
-// ---- SSE: 16-byte moves and the bitwise/compare ops of string functions --------------------------
-
-/** movdqa/movaps (aligned) and movdqu/movups V,W: inline when in one page (and aligned if required), else the handler. */
-const sseLoad = (aligned: boolean): Gen => (i, k) => {
-  const d = 4 * i.reg;
-  if (i.mod === 3) return `xd[${d}] = xd[${4 * i.rm}]; xd[${d + 1}] = xd[${4 * i.rm + 1}]; xd[${d + 2}] = xd[${4 * i.rm + 2}]; xd[${d + 3}] = xd[${4 * i.rm + 3}];`;
-  const ok = aligned ? '(a & 15) === 0 && ' : '';
-  return `{ c.bi = ${k}; ${addr(i, k)} if (${ok}rT[(pg = Math.floor(a / 4096)) & 255] === pg && (a & 4095) <= 4080) { const v = rV[pg & 255], o = a & 4095; `
-    + `xd[${d}] = v.getUint32(o, true); xd[${d + 1}] = v.getUint32(o + 4, true); xd[${d + 2}] = v.getUint32(o + 8, true); xd[${d + 3}] = v.getUint32(o + 12, true); } else h${k}(c, i${k}); }`;
-};
-
-const sseStore = (aligned: boolean): Gen => (i, k) => {
-  const g = 4 * i.reg;
-  if (i.mod === 3) return `xd[${4 * i.rm}] = xd[${g}]; xd[${4 * i.rm + 1}] = xd[${g + 1}]; xd[${4 * i.rm + 2}] = xd[${g + 2}]; xd[${4 * i.rm + 3}] = xd[${g + 3}];`;
-  const ok = aligned ? '(a & 15) === 0 && ' : '';
-  return stored(`{ c.bi = ${k}; ${addr(i, k)} if (${ok}wT[(pg = Math.floor(a / 4096)) & 255] === pg && (a & 4095) <= 4080) { const v = wV[pg & 255], o = a & 4095; `
-    + `v.setUint32(o, xd[${g}], true); v.setUint32(o + 4, xd[${g + 1}], true); v.setUint32(o + 8, xd[${g + 2}], true); v.setUint32(o + 12, xd[${g + 3}], true); } else h${k}(c, i${k}); }`, i, k);
-};
-
-/** pand/por/pxor/pandn (and the ps/pd forms) between registers. */
-const sseBitwise = (op: string): Gen => (i) => {
-  if (i.mod !== 3) return null;
-  const d = 4 * i.reg, s = 4 * i.rm;
-  return [0, 1, 2, 3].map((q) => `xd[${d + q}] = ${op === 'andn' ? `~xd[${d + q}] & xd[${s + q}]` : `xd[${d + q}] ${op} xd[${s + q}]`};`).join(' ');
-};
-
-/** pcmpeqb between registers, four bytes at a time (as ops/sse-int.ts). */
-const pcmpeqbRR: Gen = (i) => {
-  if (i.mod !== 3) return null;
-  const d = 4 * i.reg, s = 4 * i.rm;
-  return [0, 1, 2, 3].map((q) => `{ const v = xd[${d + q}] ^ xd[${s + q}]; xd[${d + q}] = Math.imul((~((((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v) & 0x80808080) & 0x80808080) >>> 7, 255); }`).join(' ');
-};
-
-/** pmovmskb Gd,U. */
-const pmovmskb: Gen = (i) => {
-  const o = 4 * i.rm;
-  const part = (q: number): string => `((((xd[${o + q}] >>> 7) & 1) | ((xd[${o + q}] >>> 14) & 2) | ((xd[${o + q}] >>> 21) & 4) | ((xd[${o + q}] >>> 28) & 8)) << ${4 * q})`;
-  return `r[${2 * i.reg}] = ${[0, 1, 2, 3].map(part).join(' | ')}; r[${2 * i.reg + 1}] = 0;`;
 };
 
 /** op rAX,Iz (05, 0D, 25, 2D, 35, 3D) and test rAX,Iz (A9) at 4 or 8 bytes. */
@@ -398,18 +158,6 @@ const callJz: Gen = (i, k) => {
 /** jcc: the one template that moves RIP (the block ends with it). */
 const jcc: Gen = (i) => `c.rip = ${condJs(i.op & 15)} ? ${i.target} : ${i.addr + i.len};`;
 
-/**
- * A condition as JavaScript: ZF and SF conditions read the pending result
- * (any lazy operation) or RFLAGS inline; the others call flags.ts cond().
- */
-function condJs(cc: number): string {
-  const z = cc >> 1;
-  if (z !== 2 && z !== 4) return `cond(c, ${cc})`;
-  const neg = (cc & 1) !== 0 ? '!' : '';
-  return z === 2
-    ? `${neg}(c.fOp !== 0 ? (c.fResLo | c.fResHi) === 0 : (c.flags & 64) !== 0)`
-    : `${neg}(c.fOp !== 0 ? (c.fSize === 8 ? c.fResHi >>> 31 : (c.fResLo >>> (c.fSize * 8 - 1)) & 1) !== 0 : (c.flags & 128) !== 0)`;
-}
 const jmp: Gen = (i) => `c.rip = ${i.target};`;
 
 function firstOf(...gens: Gen[]): Gen {
@@ -426,18 +174,18 @@ const nop: Gen = () => '';
 
 const GENS = new Map<Handler, Gen>([
   [Sy.opNop, nop],
-  [S.opMovapsVW, sseLoad(true)], [S.opMovupsVW, sseLoad(false)], [S.opMovapsWV, sseStore(true)], [S.opMovupsWV, sseStore(false)],
-  [I.opPxor, sseBitwise('^')], [I.opPor, sseBitwise('|')], [I.opPand, sseBitwise('&')], [I.opPandn, sseBitwise('andn')],
-  [I.opPcmpeqb, pcmpeqbRR], [I.opPmovmskbGdU, pmovmskb],
-  [M.opMovEbIb, movEbIb], [M.opMovEvIz, movEvIz], [M.opMovGbEb, movByte(true)], [M.opMovEbGb, movByte(false)],
-  [M.opMovsxGvEb, movsx(1)], [M.opMovsxGvEw, movsx(2)], [M.opMovsxdGvEd, movsx(4)],
+  [S.opMovapsVW, G.sseLoad(true)], [S.opMovupsVW, G.sseLoad(false)], [S.opMovapsWV, G.sseStore(true)], [S.opMovupsWV, G.sseStore(false)],
+  [I.opPxor, G.sseBitwise('^')], [I.opPor, G.sseBitwise('|')], [I.opPand, G.sseBitwise('&')], [I.opPandn, G.sseBitwise('andn')],
+  [I.opPcmpeqb, G.pcmpeqbRR], [I.opPmovmskbGdU, G.pmovmskb],
+  [M.opMovEbIb, G.movEbIb], [M.opMovEvIz, G.movEvIz], [M.opMovGbEb, G.movByte(true)], [M.opMovEbGb, G.movByte(false)],
+  [M.opMovsxGvEb, G.movsx(1)], [M.opMovsxGvEw, G.movsx(2)], [M.opMovsxdGvEd, G.movsx(4)],
   [A.opAddEbGb, aluRR8(A.ALU_ADD, false)], [A.opAddGbEb, aluRR8(A.ALU_ADD, true)],
   [A.opSubEbGb, aluRR8(A.ALU_SUB, false)], [A.opSubGbEb, aluRR8(A.ALU_SUB, true)],
   [A.opAndEbGb, aluRR8(A.ALU_AND, false)], [A.opOrEbGb, aluRR8(A.ALU_OR, false)], [A.opXorEbGb, aluRR8(A.ALU_XOR, false)],
   [A.opCmpEbGb, aluRR8(A.ALU_CMP, false)], [A.opCmpGbEb, aluRR8(A.ALU_CMP, true)], [A.opTestEbGb, aluRR8(TEST, false)],
   [C.opGrp5Ev, incDecR],
   [Sh.opGrp2EvIb, shiftRI(false)], [Sh.opGrp2Ev1, shiftRI(true)],
-  [M.opPushZv, pushR], [M.opPopZv, popR],
+  [M.opPushZv, G.pushR], [M.opPopZv, G.popR],
   [A.opAddEvGv, aluRR(A.ALU_ADD, false)],
   [A.opSubEvGv, aluRR(A.ALU_SUB, false)],
   [A.opAndEvGv, aluRR(A.ALU_AND, false)],
@@ -446,18 +194,18 @@ const GENS = new Map<Handler, Gen>([
   [A.opCmpEvGv, aluRR(A.ALU_CMP, false)],
   [A.opTestEvGv, aluRR(TEST, false)],
   [M.opMovZvIv, movRI],
-  [M.opMovzxGvEw, movzxLoad(2)],
-  [M.opLeaGvM, lea],
-  [A.opGrp1EbIb, grp1CmpMemByte],
-  [A.opAddGvEv, firstOf(aluRR(A.ALU_ADD, true), aluLoad(A.ALU_ADD))],
-  [A.opSubGvEv, firstOf(aluRR(A.ALU_SUB, true), aluLoad(A.ALU_SUB))],
-  [A.opAndGvEv, firstOf(aluRR(A.ALU_AND, true), aluLoad(A.ALU_AND))],
-  [A.opOrGvEv, firstOf(aluRR(A.ALU_OR, true), aluLoad(A.ALU_OR))],
-  [A.opXorGvEv, firstOf(aluRR(A.ALU_XOR, true), aluLoad(A.ALU_XOR))],
-  [A.opCmpGvEv, firstOf(aluRR(A.ALU_CMP, true), aluLoad(A.ALU_CMP))],
-  [A.opGrp1EvIb, firstOf(grp1RI, grp1CmpMem)], [A.opGrp1EvIz, firstOf(grp1RI, grp1CmpMem)],
-  [M.opMovEvGv, firstOf(movRR(false), movStore)], [M.opMovGvEv, firstOf(movRR(true), movLoad)],
-  [M.opMovzxGvEb, firstOf(movzxRb, movzxLoad(1))],
+  [M.opMovzxGvEw, G.movzxLoad(2)],
+  [M.opLeaGvM, G.lea],
+  [A.opGrp1EbIb, G.grp1CmpMemByte],
+  [A.opAddGvEv, firstOf(aluRR(A.ALU_ADD, true), G.aluLoad(A.ALU_ADD))],
+  [A.opSubGvEv, firstOf(aluRR(A.ALU_SUB, true), G.aluLoad(A.ALU_SUB))],
+  [A.opAndGvEv, firstOf(aluRR(A.ALU_AND, true), G.aluLoad(A.ALU_AND))],
+  [A.opOrGvEv, firstOf(aluRR(A.ALU_OR, true), G.aluLoad(A.ALU_OR))],
+  [A.opXorGvEv, firstOf(aluRR(A.ALU_XOR, true), G.aluLoad(A.ALU_XOR))],
+  [A.opCmpGvEv, firstOf(aluRR(A.ALU_CMP, true), G.aluLoad(A.ALU_CMP))],
+  [A.opGrp1EvIb, firstOf(grp1RI, G.grp1CmpMem)], [A.opGrp1EvIz, firstOf(grp1RI, G.grp1CmpMem)],
+  [M.opMovEvGv, firstOf(movRR(false), G.movStore)], [M.opMovGvEv, firstOf(movRR(true), G.movLoad)],
+  [M.opMovzxGvEb, firstOf(movzxRb, G.movzxLoad(1))],
   [C.opJccJb, jcc], [C.opJmpJb, jmp], [C.opCallJz, callJz],
   [A.opAddRaxIz, aluAI(A.ALU_ADD)], [A.opSubRaxIz, aluAI(A.ALU_SUB)], [A.opAndRaxIz, aluAI(A.ALU_AND)],
   [A.opOrRaxIz, aluAI(A.ALU_OR)], [A.opXorRaxIz, aluAI(A.ALU_XOR)], [A.opCmpRaxIz, aluAI(A.ALU_CMP)], [A.opTestRaxIz, aluAI(TEST)],

@@ -1,0 +1,157 @@
+/**
+ * Templates of the block compiler (blocks.ts) for instructions that touch
+ * memory: loads, stores, read-modify-write compares, the stack, and the
+ * 16-byte SSE moves and bitwise ops of string functions. Each sets `c.bi`
+ * before it can fault; each store checks `c.smc` after it.
+ */
+
+import { F_SUB } from './flags.js';
+import { addr, aluBody, byteReg, lazy, load, rd, rd64, store, stored, SUPPORTED, wr } from './gen-util.js';
+import type { Gen } from './gen-util.js';
+import * as A from './ops/alu.js';
+
+/** mov Gv,Ev from memory (sizes 4, 8). */
+export const movLoad: Gen = (i, k) => {
+  const s = i.osize;
+  if (i.mod === 3 || (s !== 4 && s !== 8)) return null;
+  const d = i.reg;
+  return s === 8
+    ? `{ c.bi = ${k}; ${addr(i, k)} let lo = 0, hi = 0; ${rd64('a', 'lo', 'hi')} r[${2 * d}] = lo; r[${2 * d + 1}] = hi; }`
+    : `{ c.bi = ${k}; ${addr(i, k)} r[${2 * d}] = ${rd(4, 'a')}; r[${2 * d + 1}] = 0; }`;
+};
+
+/** mov Ev,Gv to memory (sizes 4, 8): a store, so the block checks for self-modified code after it. */
+export const movStore: Gen = (i, k) => {
+  const s = i.osize;
+  if (i.mod === 3 || (s !== 4 && s !== 8)) return null;
+  const g = i.reg;
+  return (s === 8
+    ? `{ c.bi = ${k}; ${addr(i, k)} ${wr(8, 'a', `r[${2 * g}]`, `r[${2 * g + 1}]`)} }`
+    : `{ c.bi = ${k}; ${addr(i, k)} ${wr(4, 'a', `r[${2 * g}]`)} }`) + ` if (c.smc) { c.rip = ${i.addr + i.len}; return ${k + 1}; }`;
+};
+
+/** movzx Gv,Eb / Gv,Ew from memory. */
+export const movzxLoad = (from: number): Gen => (i, k) => {
+  if (i.mod === 3 || (i.osize !== 4 && i.osize !== 8)) return null;
+  return `{ c.bi = ${k}; ${addr(i, k)} r[${2 * i.reg}] = ${rd(from, 'a')}; r[${2 * i.reg + 1}] = 0; }`;
+};
+
+/** lea Gv,M (64- and 32-bit, no segment): never touches memory. */
+export const lea: Gen = (i) => {
+  if (i.asize !== 8 || (i.osize !== 8 && i.osize !== 4) || (i.base < 0 && i.index < 0)) return null;
+  // Pair arithmetic as operands.ts eaPair(), inline.
+  let lo = `${i.disp}`, hi = '0';
+  if (i.base >= 0) { lo += ` + r[${2 * i.base}]`; hi += ` + r[${2 * i.base + 1}]`; }
+  if (i.index >= 0) { lo += ` + r[${2 * i.index}] * ${i.scale}`; hi += ` + r[${2 * i.index + 1}] * ${i.scale}`; }
+  return i.osize === 8
+    ? `{ const lo = ${lo}; r[${2 * i.reg}] = lo >>> 0; r[${2 * i.reg + 1}] = (${hi} + Math.floor(lo / 4294967296)) >>> 0; }`
+    : `{ r[${2 * i.reg}] = (${lo}) >>> 0; r[${2 * i.reg + 1}] = 0; }`;
+};
+
+/** op Gv,Ev with a memory source (add, sub, and, or, xor, cmp) at 4 or 8 bytes. */
+export const aluLoad = (op: number): Gen => (i, k) => {
+  const s = i.osize;
+  if (i.mod === 3 || (s !== 4 && s !== 8) || !SUPPORTED.has(op)) return null;
+  const read = s === 8 ? `let b = 0, bh = 0; ${rd64('a', 'b', 'bh')}` : `const b = ${rd(4, 'a')}, bh = 0;`;
+  const write = op !== A.ALU_CMP;
+  return `{ c.bi = ${k}; ${addr(i, k)} ${read} ${load('a0', i.reg, s)} { const a = a0, ah = a0h; ${aluBody(op, s)}${write ? ' ' + store(i.reg, s, 'lo', 'hi') : ''} } }`;
+};
+
+/** cmp Ev,Ib/Iz and test-free group 1 compare against memory (no write). */
+export const grp1CmpMem: Gen = (i, k) => {
+  const s = i.osize;
+  if (i.mod === 3 || (i.reg & 7) !== A.ALU_CMP || (s !== 4 && s !== 8)) return null;
+  const read = s === 8 ? `let a = 0, ah = 0; ${rd64('addr0', 'a', 'ah')}` : `const a = ${rd(4, 'addr0')}, ah = 0;`;
+  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} ${read} const b = ${i.imm >>> 0}, bh = ${s === 8 ? i.immHi >>> 0 : 0}; ${aluBody(A.ALU_SUB, s)} }`;
+};
+
+/** cmp byte [mem], imm8 (80 /7): the commonest string-scanning compare. */
+export const grp1CmpMemByte: Gen = (i, k) => {
+  if (i.mod === 3 || (i.reg & 7) !== A.ALU_CMP) return null;
+  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} const a = ${rd(1, 'addr0')}, ah = 0, b = ${i.imm & 0xff}, bh = 0; const lo = (a - b) & 255; const hi = 0; c.fCin = 0; ${lazy(F_SUB, 1)} }`;
+};
+
+/** mov Eb,Ib (C6 /0). */
+export const movEbIb: Gen = (i, k) => {
+  const v = i.imm & 0xff;
+  if (i.mod === 3) {
+    const [w, sh] = byteReg(i.rm, i.rex);
+    return `r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | ${v << sh};`;
+  }
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(1, 'a', `${v}`)} }`, i, k);
+};
+
+/** mov Ev,Iz (C7 /0) at 4 or 8 bytes. */
+export const movEvIz: Gen = (i, k) => {
+  const s = i.osize;
+  if (s !== 4 && s !== 8) return null;
+  const lo = i.imm >>> 0, hi = s === 8 ? i.immHi >>> 0 : 0;
+  if (i.mod === 3) return `r[${2 * i.rm}] = ${lo}; r[${2 * i.rm + 1}] = ${hi};`;
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(s, 'a', `${lo}`, `${hi}`)} }`, i, k);
+};
+
+/** mov Eb,Gb / Gb,Eb between memory and a byte register. */
+export const movByte = (load: boolean): Gen => (i, k) => {
+  if (i.mod === 3) return null;
+  const [w, sh] = byteReg(i.reg, i.rex);
+  if (load) return `{ c.bi = ${k}; ${addr(i, k)} r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | (${rd(1, 'a')} << ${sh}); }`;
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(1, 'a', `(r[${w}] >>> ${sh}) & 255`)} }`, i, k);
+};
+
+/** movsx Gv,Eb / Gv,Ew and movsxd Gv,Ed (register or memory) into 4 or 8 bytes. */
+export const movsx = (from: number): Gen => (i, k) => {
+  const s = i.osize;
+  if (s !== 4 && s !== 8) return null;
+  let src: string;
+  if (i.mod === 3) {
+    if (from === 1) { const [w, sh] = byteReg(i.rm, i.rex); src = `(r[${w}] >>> ${sh})`; } else src = `r[${2 * i.rm}]`;
+  } else src = rd(from, 'a');
+  const shift = 32 - 8 * from;
+  const pre = i.mod === 3 ? '' : `c.bi = ${k}; ${addr(i, k)} `;
+  const v = shift === 0 ? `(${src} | 0)` : `((${src} << ${shift}) >> ${shift})`;
+  return `{ ${pre}const v = ${v}; r[${2 * i.reg}] = v >>> 0; r[${2 * i.reg + 1}] = ${s === 8 ? 'v < 0 ? 4294967295 : 0' : '0'}; }`;
+};
+
+/** push/pop of a 64-bit register (50+r, 58+r) through operands.ts push/pop (a store or a load: may fault). */
+export const pushR: Gen = (i, k) => i.osize === 2 ? null : stored(`c.bi = ${k}; push(c, 8, r[${2 * i.reg}], r[${2 * i.reg + 1}]);`, i, k);
+export const popR: Gen = (i, k) => i.osize === 2 ? null : `{ c.bi = ${k}; const lo = pop(c, 8); r[${2 * i.reg}] = lo; r[${2 * i.reg + 1}] = c.hi; }`;
+
+// ---- SSE: 16-byte moves and the bitwise/compare ops of string functions ----
+
+/** movdqa/movaps (aligned) and movdqu/movups V,W: inline when in one page (and aligned if required), else the handler. */
+export const sseLoad = (aligned: boolean): Gen => (i, k) => {
+  const d = 4 * i.reg;
+  if (i.mod === 3) return `xd[${d}] = xd[${4 * i.rm}]; xd[${d + 1}] = xd[${4 * i.rm + 1}]; xd[${d + 2}] = xd[${4 * i.rm + 2}]; xd[${d + 3}] = xd[${4 * i.rm + 3}];`;
+  const ok = aligned ? '(a & 15) === 0 && ' : '';
+  return `{ c.bi = ${k}; ${addr(i, k)} if (${ok}rT[(pg = Math.floor(a / 4096)) & 255] === pg && (a & 4095) <= 4080) { const v = rV[pg & 255], o = a & 4095; `
+    + `xd[${d}] = v.getUint32(o, true); xd[${d + 1}] = v.getUint32(o + 4, true); xd[${d + 2}] = v.getUint32(o + 8, true); xd[${d + 3}] = v.getUint32(o + 12, true); } else h${k}(c, i${k}); }`;
+};
+
+export const sseStore = (aligned: boolean): Gen => (i, k) => {
+  const g = 4 * i.reg;
+  if (i.mod === 3) return `xd[${4 * i.rm}] = xd[${g}]; xd[${4 * i.rm + 1}] = xd[${g + 1}]; xd[${4 * i.rm + 2}] = xd[${g + 2}]; xd[${4 * i.rm + 3}] = xd[${g + 3}];`;
+  const ok = aligned ? '(a & 15) === 0 && ' : '';
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} if (${ok}wT[(pg = Math.floor(a / 4096)) & 255] === pg && (a & 4095) <= 4080) { const v = wV[pg & 255], o = a & 4095; `
+    + `v.setUint32(o, xd[${g}], true); v.setUint32(o + 4, xd[${g + 1}], true); v.setUint32(o + 8, xd[${g + 2}], true); v.setUint32(o + 12, xd[${g + 3}], true); } else h${k}(c, i${k}); }`, i, k);
+};
+
+/** pand/por/pxor/pandn (and the ps/pd forms) between registers. */
+export const sseBitwise = (op: string): Gen => (i) => {
+  if (i.mod !== 3) return null;
+  const d = 4 * i.reg, s = 4 * i.rm;
+  return [0, 1, 2, 3].map((q) => `xd[${d + q}] = ${op === 'andn' ? `~xd[${d + q}] & xd[${s + q}]` : `xd[${d + q}] ${op} xd[${s + q}]`};`).join(' ');
+};
+
+/** pcmpeqb between registers, four bytes at a time (as ops/sse-int.ts). */
+export const pcmpeqbRR: Gen = (i) => {
+  if (i.mod !== 3) return null;
+  const d = 4 * i.reg, s = 4 * i.rm;
+  return [0, 1, 2, 3].map((q) => `{ const v = xd[${d + q}] ^ xd[${s + q}]; xd[${d + q}] = Math.imul((~((((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v) & 0x80808080) & 0x80808080) >>> 7, 255); }`).join(' ');
+};
+
+/** pmovmskb Gd,U. */
+export const pmovmskb: Gen = (i) => {
+  const o = 4 * i.rm;
+  const part = (q: number): string => `((((xd[${o + q}] >>> 7) & 1) | ((xd[${o + q}] >>> 14) & 2) | ((xd[${o + q}] >>> 21) & 4) | ((xd[${o + q}] >>> 28) & 8)) << ${4 * q})`;
+  return `r[${2 * i.reg}] = ${[0, 1, 2, 3].map(part).join(' | ')}; r[${2 * i.reg + 1}] = 0;`;
+};

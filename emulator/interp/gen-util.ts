@@ -1,0 +1,116 @@
+/**
+ * Shared pieces of the block compiler's templates (gen.ts, gen-mem.ts):
+ * register access, lazy-flag bookkeeping, the inline address computation
+ * and the inline TLB hit path of loads and stores.
+ */
+
+import { F_ADD, F_LOGIC, F_SUB } from './flags.js';
+import type { Insn } from './insn.js';
+import * as A from './ops/alu.js';
+
+/**
+ * A template generator: JavaScript for instruction number `k` of its block,
+ * or null. Code that touches memory first sets `c.bi = k` (a fault then
+ * puts RIP on this instruction) and may use `i${k}` (the Insn), `m`
+ * (c.mem) and `ea` (operands.ts) for the general address computation.
+ */
+export type Gen = (i: Insn, k: number) => string | null;
+
+/** Read register n at size (4 or 8) into locals `${v}` and `${v}h`. */
+export function load(v: string, n: number, size: number): string {
+  return size === 8 ? `const ${v} = r[${2 * n}], ${v}h = r[${2 * n + 1}];` : `const ${v} = r[${2 * n}], ${v}h = 0;`;
+}
+
+/** Write (lo, hi) locals to register n at size 4 (upper half cleared) or 8. */
+export function store(n: number, size: number, lo: string, hi: string): string {
+  return size === 8 ? `r[${2 * n}] = ${lo}; r[${2 * n + 1}] = ${hi};` : `r[${2 * n}] = ${lo}; r[${2 * n + 1}] = 0;`;
+}
+
+export function lazy(op: number, size: number): string {
+  return `c.fOp = ${op}; c.fSize = ${size}; c.fDstLo = a; c.fDstHi = ah; c.fSrcLo = b; c.fSrcHi = bh; c.fResLo = lo; c.fResHi = hi;`;
+}
+
+/** The result and flags of add/sub/and/or/xor (cmp, test: without writing). */
+export function aluBody(op: number, size: number): string {
+  switch (op) {
+    case A.ALU_ADD:
+      return size === 8
+        ? `const t = a + b; const lo = t >>> 0; const hi = (ah + bh + (t > 4294967295 ? 1 : 0)) >>> 0; ${lazy(F_ADD, 8)}`
+        : `const lo = (a + b) >>> 0; const hi = 0; ${lazy(F_ADD, 4)}`;
+    case A.ALU_SUB: case A.ALU_CMP:
+      return size === 8
+        ? `const t = a - b; const lo = t >>> 0; const hi = (ah - bh - (t < 0 ? 1 : 0)) >>> 0; c.fCin = 0; ${lazy(F_SUB, 8)}`
+        : `const lo = (a - b) >>> 0; const hi = 0; c.fCin = 0; ${lazy(F_SUB, 4)}`;
+    case A.ALU_AND: return `const lo = (a & b) >>> 0; const hi = (ah & bh) >>> 0; ${lazy(F_LOGIC, size)}`;
+    case A.ALU_OR: return `const lo = (a | b) >>> 0; const hi = (ah | bh) >>> 0; ${lazy(F_LOGIC, size)}`;
+    default: return `const lo = (a ^ b) >>> 0; const hi = (ah ^ bh) >>> 0; ${lazy(F_LOGIC, size)}`;
+  }
+}
+
+export const TEST = 8;
+export const SUPPORTED = new Set([A.ALU_ADD, A.ALU_SUB, A.ALU_CMP, A.ALU_AND, A.ALU_OR, A.ALU_XOR, TEST]);
+
+/**
+ * `const a = <linear address>` for i's memory operand: inline for the
+ * common 64-bit base(+index) forms under 2^47 (as operands.ts ea()), else a
+ * call to ea().
+ */
+export function addr(i: Insn, k: number): string {
+  if (i.seg !== 0 || i.asize !== 8) return `const a = ea(c, i${k});`;
+  if (i.base < 0 && i.index < 0) return `const a = ${i.disp};`;
+  let code = `let a = ${i.disp};`;
+  const terms: string[] = [];
+  if (i.base >= 0) terms.push(`(r[${2 * i.base + 1}] < 32768 ? r[${2 * i.base + 1}] * 4294967296 + r[${2 * i.base}] : NaN)`);
+  if (i.index >= 0) terms.push(`(r[${2 * i.index + 1}] < 32768 ? (r[${2 * i.index + 1}] * 4294967296 + r[${2 * i.index}]) * ${i.scale} : NaN)`);
+  code += ` a += ${terms.join(' + ')}; if (!(a >= 0)) a = ea(c, i${k});`;
+  return code;
+}
+
+/**
+ * Memory access with the TLB hit path inline (memory.ts; `rT rB rV wT wB
+ * wV` and the scratch `pg` are declared at the top of every block). A miss,
+ * or an access that straddles a page, calls the GuestMemory method, which
+ * refills the TLB or raises the fault. `A` is a plain identifier.
+ */
+export function rd(size: number, A: string): string {
+  const hit = `rT[(pg = Math.floor(${A} / 4096)) & 255] === pg`;
+  if (size === 1) return `(${hit} ? rB[pg & 255][${A} & 4095] : m.read8(${A}))`;
+  const get = size === 2 ? 'getUint16' : 'getUint32';
+  return `(${hit} && (${A} & 4095) <= ${4096 - size} ? rV[pg & 255].${get}(${A} & 4095, true) : m.${size === 2 ? 'read16' : 'read32'}(${A}))`;
+}
+
+/** `lo = low half; hi = high half` of the 64-bit value at A (lo and hi declared by the caller). */
+export function rd64(A: string, lo: string, hi: string): string {
+  return `if (rT[(pg = Math.floor(${A} / 4096)) & 255] === pg && (${A} & 4095) <= 4088) { const v = rV[pg & 255]; ${lo} = v.getUint32(${A} & 4095, true); ${hi} = v.getUint32((${A} & 4095) + 4, true); } else { ${lo} = m.read64(${A}); ${hi} = m.hi; }`;
+}
+
+export function wr(size: number, A: string, V: string, V2 = '0'): string {
+  const hit = `wT[(pg = Math.floor(${A} / 4096)) & 255] === pg`;
+  if (size === 1) return `if (${hit}) wB[pg & 255][${A} & 4095] = ${V}; else m.write8(${A}, ${V});`;
+  if (size === 8) return `if (${hit} && (${A} & 4095) <= 4088) { const v = wV[pg & 255]; v.setUint32(${A} & 4095, ${V}, true); v.setUint32((${A} & 4095) + 4, ${V2}, true); } else m.write64(${A}, ${V}, ${V2});`;
+  return `if (${hit} && (${A} & 4095) <= 4092) wV[pg & 255].setUint32(${A} & 4095, ${V}, true); else m.write32(${A}, ${V});`;
+}
+
+
+/** A register operand of a byte instruction, as [word index, shift]: AH..BH without REX are bits 8-15 of RAX..RBX. */
+export function byteReg(n: number, rex: number): [number, number] {
+  return n < 4 || rex !== 0 ? [2 * n, 0] : [2 * (n - 4), 8];
+}
+
+/** Store to memory then stop the block if that dropped decoded code. */
+export function stored(code: string, i: Insn, k: number): string {
+  return `${code} if (c.smc) { c.rip = ${i.addr + i.len}; return ${k + 1}; }`;
+}
+
+/**
+ * A condition as JavaScript: ZF and SF conditions read the pending result
+ * (any lazy operation) or RFLAGS inline; the others call flags.ts cond().
+ */
+export function condJs(cc: number): string {
+  const z = cc >> 1;
+  if (z !== 2 && z !== 4) return `cond(c, ${cc})`;
+  const neg = (cc & 1) !== 0 ? '!' : '';
+  return z === 2
+    ? `${neg}(c.fOp !== 0 ? (c.fResLo | c.fResHi) === 0 : (c.flags & 64) !== 0)`
+    : `${neg}(c.fOp !== 0 ? (c.fSize === 8 ? c.fResHi >>> 31 : (c.fResLo >>> (c.fSize * 8 - 1)) & 1) !== 0 : (c.flags & 128) !== 0)`;
+}
