@@ -13,6 +13,7 @@ import { EBADF, EINVAL, ENOTTY, ESPIPE } from '../../abi/errno.js';
 import { O_APPEND, S_IFDIR, S_IFMT, S_IFREG, SEEK_CUR, SEEK_END, SEEK_SET } from '../../abi/fcntl.js';
 import { d_path, type Dentry } from './dcache.js';
 import type { Inode } from './inode.js';
+import { locks_remove_file } from './locks.js';
 
 /** Linux include/linux/fs.h FMODE_* bits. */
 export const FMODE_READ = 0x1;
@@ -116,9 +117,10 @@ export function get_file(f: File): File {
   return f;
 }
 
-/** Drop a reference; the last one releases (Linux fput -> __fput: put_write_access, ->release). */
+/** Drop a reference; the last one releases (Linux fput -> __fput: locks, put_write_access, ->release). */
 export function fput(f: File): void {
   if (--f.f_count === 0) {
+    locks_remove_file(f);
     if (f.f_writer && f.f_inode.i_writecount > 0) f.f_inode.i_writecount--;
     f.release();
   }

@@ -180,6 +180,12 @@ export abstract class Inode {
   /** ->tmpfile: an inode with no name (O_TMPFILE, memfd). */
   tmpfile(_mode: number, _cred: Cred): Inode | number { return -EOPNOTSUPP; }
 
+  /**
+   * Extended attributes (Linux simple_xattrs, as tmpfs keeps them): the
+   * name -> value map, or null when this filesystem has none (EOPNOTSUPP).
+   */
+  xattrs(): Map<string, Uint8Array> | null { return null; }
+
   /** ->get_link: what a symlink points at (readlink gives the same bytes for ordinary links). */
   get_link(): LinkTarget { return this.readlink(); }
   /** The bytes readlink(2) returns. */
@@ -215,4 +221,6 @@ export abstract class Inode {
   /** Write `src` at `pos`; returns the count or -errno. */
   writeAt(_src: Uint8Array, _pos: number): number { return this.isDir ? -EISDIR : -EINVAL; }
   truncate(_len: number): number { return this.isDir ? -EISDIR : -EINVAL; }
+  /** ->fallocate (mode FALLOC_FL_*): reserve or punch a range. */
+  fallocate(_mode: number, _off: number, _len: number): number { return -EOPNOTSUPP; }
 }

@@ -11,7 +11,7 @@
  * as in Linux; JavaScript's GC frees it after that.
  */
 
-import { EEXIST, EFBIG, ENOENT, ENOSPC, ENOTEMPTY, ENXIO, EPERM, EXDEV } from '../../abi/errno.js';
+import { EEXIST, EFBIG, ENOENT, ENOSPC, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM, EXDEV } from '../../abi/errno.js';
 import { F_SEAL_FUTURE_WRITE, F_SEAL_GROW, F_SEAL_SHRINK, F_SEAL_WRITE, RENAME_EXCHANGE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../../abi/fcntl.js';
 import type { File } from './file.js';
 import { current_time, Inode, newSuperBlock, type DirEntry, type SuperBlock } from './inode.js';
@@ -40,6 +40,9 @@ export function inode_init_owner(inode: Inode, dir: Inode, cred: Cred): Inode {
 }
 
 export class TmpfsFile extends Inode {
+  private xa: Map<string, Uint8Array> | null = null;
+  override xattrs(): Map<string, Uint8Array> { return (this.xa ??= new Map()); }
+
   private data = new Uint8Array(0);
   private len = 0;
   /** memfd seals (F_SEAL_*); F_SEAL_SEAL from the start unless MFD_ALLOW_SEALING (mm/memfd.c). */
@@ -93,6 +96,31 @@ export class TmpfsFile extends Inode {
     return 0;
   }
 
+  /**
+   * Linux shmem_fallocate(): mode 0 extends the size, FALLOC_FL_KEEP_SIZE
+   * only reserves, FALLOC_FL_PUNCH_HOLE (with KEEP_SIZE) zeroes a range.
+   */
+  override fallocate(mode: number, off: number, len: number): number {
+    const KEEP_SIZE = 0x01;
+    const PUNCH_HOLE = 0x02;
+    if (mode & ~(KEEP_SIZE | PUNCH_HOLE)) return -EOPNOTSUPP;
+    if (mode & PUNCH_HOLE) {
+      if (!(mode & KEEP_SIZE)) return -EOPNOTSUPP;
+      if (this.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
+      const end = Math.min(off + len, this.len, this.data.length);
+      if (end > off) this.data.fill(0, off, end);
+      return 0;
+    }
+    const end = off + len;
+    if (end > MAX_LFS_FILESIZE) return -EFBIG;
+    if (!(mode & KEEP_SIZE) && end > this.len) {
+      if (this.seals & F_SEAL_GROW) return -EPERM;
+      this.len = end;
+      this.i_mtime = this.i_ctime = current_time();
+    }
+    return 0;
+  }
+
   private reserve(n: number): void {
     if (n <= this.data.length) return;
     const grown = new Uint8Array(Math.max(n, Math.min(this.data.length * 2, TMPFS_MAX_FILE), 4096));
@@ -102,6 +130,9 @@ export class TmpfsFile extends Inode {
 }
 
 export class TmpfsSymlink extends Inode {
+  private xa: Map<string, Uint8Array> | null = null;
+  override xattrs(): Map<string, Uint8Array> { return (this.xa ??= new Map()); }
+
   constructor(sb: SuperBlock, private readonly target: Uint8Array) {
     super(S_IFLNK | 0o777, sb);
     this.i_nlink = 0;
@@ -120,6 +151,9 @@ export const specialOpen: { chrdev?: (inode: Inode, f: File) => File | number; f
 
 /** A device, FIFO or socket node made by mknod (Linux init_special_inode). */
 export class TmpfsSpecial extends Inode {
+  private xa: Map<string, Uint8Array> | null = null;
+  override xattrs(): Map<string, Uint8Array> { return (this.xa ??= new Map()); }
+
   constructor(sb: SuperBlock, mode: number, rdev: number) {
     super(mode, sb);
     this.i_rdev = rdev;
@@ -226,6 +260,9 @@ interface Slot { inode: Inode; off: number }
  * so a reader that unlinks as it goes (rm -r) misses nothing.
  */
 export class TmpfsDir extends Inode implements MemDir {
+  private xa: Map<string, Uint8Array> | null = null;
+  override xattrs(): Map<string, Uint8Array> { return (this.xa ??= new Map()); }
+
   private readonly children = new Map<string, Slot>();
   private nextOff = 3; // 1 and 2 are "." and ".."
 

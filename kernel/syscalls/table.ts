@@ -11,6 +11,7 @@ import { ATTR_SYSCALLS } from './sys_attr.js';
 import { DIR_SYSCALLS } from './sys_dir.js';
 import { FD_SYSCALLS } from './sys_fd.js';
 import { FORK_SYSCALLS } from './sys_fork.js';
+import { FILEOPS_SYSCALLS } from './sys_fileops.js';
 import { FS_SYSCALLS } from './sys_fs.js';
 import { FUTEX_SYSCALLS } from './sys_futex.js';
 import { MEMFD_SYSCALLS } from './sys_memfd.js';
@@ -23,11 +24,12 @@ import { SCHED_SYSCALLS } from './sys_sched.js';
 import { SIGNAL_SYSCALLS } from './sys_signal.js';
 import { STAT_SYSCALLS } from './sys_stat.js';
 import { TIME_SYSCALLS } from './sys_time.js';
+import { XATTR_SYSCALLS } from './sys_xattr.js';
 import { WAIT_SYSCALLS } from './sys_wait.js';
 import type { SyscallEntry, SyscallRow } from './types.js';
 
 export const FAMILIES: ReadonlyArray<readonly SyscallRow[]> = [
-  RW_SYSCALLS, FS_SYSCALLS, STAT_SYSCALLS, DIR_SYSCALLS, ATTR_SYSCALLS, MEMFD_SYSCALLS, MM_SYSCALLS, PROCESS_SYSCALLS, SIGNAL_SYSCALLS, TIME_SYSCALLS,
+  RW_SYSCALLS, FS_SYSCALLS, STAT_SYSCALLS, DIR_SYSCALLS, ATTR_SYSCALLS, MEMFD_SYSCALLS, XATTR_SYSCALLS, FILEOPS_SYSCALLS, MM_SYSCALLS, PROCESS_SYSCALLS, SIGNAL_SYSCALLS, TIME_SYSCALLS,
   FORK_SYSCALLS, WAIT_SYSCALLS, PIPE_SYSCALLS, FD_SYSCALLS, POLL_SYSCALLS, FUTEX_SYSCALLS, SCHED_SYSCALLS,
 ];
 
