@@ -92,6 +92,8 @@ export class InterpCpu implements Cpu {
   private readonly blockPages = new Map<number, BlockPage>();
   private lastBlockPn = -1;
   private lastBlockPage: BlockPage | undefined;
+  private readonly quickAddr = new Float64Array(1024).fill(-1);
+  private readonly quickBlock = new Array<Block | null>(1024).fill(null);
 
   /** Decoded instructions by page number, then by offset in the page. */
   private readonly code = new Map<number, (Insn | undefined)[]>();
@@ -178,6 +180,18 @@ export class InterpCpu implements Cpu {
 
   /** The compiled block starting at `a`, compiling it once hot; null while cold or when there is none. */
   private blockAt(a: number): Block | null {
+    // A small direct-mapped cache in front of the per-page tables (returns and indirect calls miss the chain).
+    const h = ((a & 0xfff) ^ (a >>> 12)) & 1023;
+    if (this.quickAddr[h] === a) {
+      const q = this.quickBlock[h]!;
+      if (!q.dead) return q;
+    }
+    const found = this.blockLookup(a);
+    if (found !== null) { this.quickAddr[h] = a; this.quickBlock[h] = found; }
+    return found;
+  }
+
+  private blockLookup(a: number): Block | null {
     const pn = Math.floor(a / PAGE_SIZE);
     let bp = pn === this.lastBlockPn ? this.lastBlockPage : this.blockPages.get(pn);
     if (bp === undefined) {

@@ -11,9 +11,8 @@
  */
 
 import type { InterpCpu } from '../cpu.js';
-import { getFlags } from '../flags.js';
 import type { Handler, Insn } from '../insn.js';
-import { FLAG_DF, FLAG_ZF } from '../../regs.js';
+import { FLAG_DF } from '../../regs.js';
 import { getReg, readMem, setReg, writeMem } from '../operands.js';
 import { alu, ALU_CMP } from './alu.js';
 
@@ -39,7 +38,8 @@ function segBase(c: InterpCpu, i: Insn): number {
 function stringOp(kind: number, byte: boolean): Handler {
   return (c, i) => {
     const s = byte ? 1 : i.osize;
-    const step = (getFlags(c) & FLAG_DF) !== 0 ? -s : s;
+    // DF is not an arithmetic flag: c.flags holds it even while flags are lazy.
+    const step = (c.flags & FLAG_DF) !== 0 ? -s : s;
     const as = i.asize;
     const rep = i.rep;
     const cmp = kind === KIND_CMPS || kind === KIND_SCAS;
@@ -53,7 +53,7 @@ function stringOp(kind: number, byte: boolean): Handler {
     const ax = getReg(c, 0, s, 1), axh = c.hi;
     try {
       // Forward rep movs/stos: whole runs within a page at a time, as block copies.
-      if (rep !== 0 && step > 0 && as === 8 && cHi === 0 && (kind === KIND_STOS || (kind === KIND_MOVS && base === 0))) {
+      if (rep !== 0 && step > 0 && as === 8 && cHi === 0 && cLo * s >= 64 && (kind === KIND_STOS || (kind === KIND_MOVS && base === 0))) {
         while (cLo > 1) {
           const n = pageRun(si, di, cLo, s, kind === KIND_MOVS);
           if (n < 2) break;
@@ -95,7 +95,7 @@ function stringOp(kind: number, byte: boolean): Handler {
         if (cLo === 0) cHi = (cHi - 1) >>> 0;
         cLo = (cLo - 1) >>> 0;
         if (cmp) {
-          const zf = (getFlags(c) & FLAG_ZF) !== 0;
+          const zf = (c.fResLo | c.fResHi) === 0; // the compare just done is the pending lazy operation
           if (rep === 0xf3 ? !zf : zf) break;
         }
       }
