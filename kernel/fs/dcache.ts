@@ -129,9 +129,9 @@ export function d_path(d: Dentry, root: Dentry | null = null): string {
   for (;;) {
     if (cur === root) break;
     if (!cur.d_parent) {
+      if (cur.d_dname !== null) return cur.d_dname; // outside every mount: its made-up name
       const mnt = cur.d_inode.i_sb.s_mount;
       if (mnt && mnt.mnt_root === cur && mnt.mnt_parent !== mnt) { cur = mnt.mnt_mountpoint!; continue; }
-      if (!mnt && cur.d_dname !== null) return cur.d_dname;
       break;
     }
     parts.push(cur.d_name);

@@ -20,6 +20,7 @@ export class ProcLink extends Inode {
     const t = this.target();
     return t === null ? -ENOENT : latin1Bytes(t);
   }
+  override blocks(): number { return 0; }
 }
 
 /**
@@ -40,6 +41,7 @@ export class ProcMagicLink extends Inode {
     return d ? latin1Bytes(d.path()) : -ENOENT;
   }
   override size(): number { return 64; }
+  override blocks(): number { return 0; }
 }
 
 /** A read-only file whose bytes are made when read (Linux seq_file). */

@@ -40,6 +40,29 @@ export class ProcPidDir extends ProcDir {
     add('mountinfo', procText(sb, () => mountinfoText(t)));
     add('fd', new ProcFdDir(sb, t, 'fd'));
     add('fdinfo', new ProcFdDir(sb, t, 'fdinfo'));
+    if (t.pid === t.tgid) add('task', new ProcTaskDir(sb, t));
+  }
+}
+
+/** /proc/<pid>/task: one directory per thread of the group (Linux proc_task_lookup), each like /proc/<tid>. */
+class ProcTaskDir extends ProcDir {
+  private readonly made = new WeakMap<Task, ProcPidDir>();
+  constructor(sb: SuperBlock, private readonly t: Task) {
+    super(sb, 0o555);
+  }
+  private threads(): Task[] {
+    const live = [...this.t.signal.threads].filter((x) => x.state !== 'dead');
+    return live.length ? live : [this.t];
+  }
+  override lookup(name: string): Inode | null {
+    const th = this.threads().find((x) => String(x.pid) === name);
+    if (!th) return null;
+    let d = this.made.get(th);
+    if (!d) { d = new ProcPidDir(this.i_sb, th); this.made.set(th, d); }
+    return d;
+  }
+  override entries(): Array<[string, Inode]> {
+    return this.threads().map((x) => [String(x.pid), this.lookup(String(x.pid))!]);
   }
 }
 
@@ -154,8 +177,8 @@ const sigset = (s: bigint): string => s.toString(16).padStart(16, '0');
 /** A pending set as a mask, whether kept as a bare mask or as Linux's struct sigpending { signal, list }. */
 const pendingMask = (p: unknown): bigint => (typeof p === 'bigint' ? p : ((p as { signal?: bigint } | undefined)?.signal ?? 0n));
 
-/** The process-wide pending set (Linux signal->shared_pending), where the task has one. */
-const sharedPending = (t: Task): bigint => pendingMask((t as unknown as { signal?: { shared_pending?: unknown } }).signal?.shared_pending);
+/** The process-wide pending set (Linux signal->shared_pending). */
+const sharedPending = (t: Task): bigint => pendingMask(t.signal.shared_pending);
 
 function handlerSets(t: Task): { ign: bigint; cgt: bigint } {
   let ign = 0n;
@@ -184,12 +207,12 @@ function statusText(t: Task): string {
     `Uid:\t${c.uid}\t${c.euid}\t${c.euid}\t${c.fsuid}`, `Gid:\t${c.gid}\t${c.egid}\t${c.egid}\t${c.fsgid}`,
     `FDSize:\t${Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, ...t.files.openFds().map((f) => f + 1)))))}`,
     `Groups:\t${(c.groups ?? []).join(' ')} `, `NStgid:\t${t.tgid}`, `NSpid:\t${t.pid}`,
-    `NSpgid:\t${t.tgid}`, `NSsid:\t${t.tgid}`, 'Kthread:\t0',
+    `NSpgid:\t${t.signal.pgrp}`, `NSsid:\t${t.signal.session}`, 'Kthread:\t0',
     `VmPeak:\t${kB(vm)}`, `VmSize:\t${kB(vm)}`, `VmLck:\t${kB(0)}`, `VmPin:\t${kB(0)}`, `VmHWM:\t${kB(vm)}`,
     `VmRSS:\t${kB(vm)}`, `RssAnon:\t${kB(vm)}`, `RssFile:\t${kB(0)}`, `RssShmem:\t${kB(0)}`,
     `VmData:\t${kB(vm - stk)}`, `VmStk:\t${kB(stk)}`, `VmExe:\t${kB((t.mm?.end_code ?? 0) - (t.mm?.start_code ?? 0))}`,
     `VmLib:\t${kB(0)}`, `VmPTE:\t${kB(0)}`, `VmSwap:\t${kB(0)}`, `HugetlbPages:\t${kB(0)}`,
-    'CoreDumping:\t0', 'THP_enabled:\t1', 'untag_mask:\t0xffffffffffffffff', 'Threads:\t1', 'SigQ:\t0/63474',
+    'CoreDumping:\t0', 'THP_enabled:\t1', 'untag_mask:\t0xffffffffffffffff', `Threads:\t${Math.max(1, t.signal.threads.size)}`, 'SigQ:\t0/63474',
     `SigPnd:\t${sigset(pendingMask(t.pending))}`, `ShdPnd:\t${sigset(sharedPending(t))}`, `SigBlk:\t${sigset(t.blocked)}`,
     `SigIgn:\t${sigset(ign)}`, `SigCgt:\t${sigset(cgt)}`,
     'CapInh:\t0000000000000000',
@@ -209,8 +232,8 @@ function statText(t: Task): string {
   const state = t.state === 'zombie' ? 'Z' : t.state === 'sleeping' ? 'S' : 'R';
   const { ign, cgt } = handlerSets(t);
   const f = [
-    t.pid, `(${t.comm})`, state, t.parent?.tgid ?? 0, t.tgid, t.tgid, 0, -1, 0x400000,
-    0, 0, 0, 0, 0, 0, 0, 0, 20, 0, 1, 0, 0, vsize, Math.ceil(vsize / 4096), '18446744073709551615',
+    t.pid, `(${t.comm})`, state, t.parent?.tgid ?? 0, t.signal.pgrp, t.signal.session, 0, -1, 0x400000,
+    0, 0, 0, 0, 0, 0, 0, 0, 20, 0, Math.max(1, t.signal.threads.size), 0, 0, vsize, Math.ceil(vsize / 4096), '18446744073709551615',
     mm?.start_code ?? 0, mm?.end_code ?? 0, mm?.start_stack ?? 0, 0, 0,
     Number((pendingMask(t.pending) | sharedPending(t)) & 0x7fffffffn), Number(t.blocked & 0x7fffffffn), Number(ign & 0x7fffffffn), Number(cgt & 0x7fffffffn),
     0, 0, 0, 17, 0, 0, 0, 0, 0, 0,

@@ -65,12 +65,13 @@ export class ProcRoot extends ProcDir {
     if (fixed) return fixed;
     if (!/^[1-9][0-9]*$/.test(name)) return null;
     const t = this.ctx.task(Number(name));
-    return t && t.pid === t.tgid && t.state !== 'dead' ? this.pidDir(t) : null;
+    // Any thread's id finds it (Linux proc_pid_lookup); only group leaders are listed.
+    return t && t.state !== 'dead' ? this.pidDir(t) : null;
   }
 
   override entries(): Array<[string, Inode]> {
     const out = [...this.subdir];
-    for (const pid of this.ctx.pids()) {
+    for (const pid of this.ctx.pids()) { // the kernel lists thread-group leaders only
       const dir = this.lookup(String(pid));
       if (dir) out.push([String(pid), dir]);
     }
