@@ -43,7 +43,7 @@ export class TmpfsFile extends Inode {
   private xa: Map<string, Uint8Array> | null = null;
   override xattrs(): Map<string, Uint8Array> { return (this.xa ??= new Map()); }
 
-  private data = new Uint8Array(0);
+  private data: Uint8Array = new Uint8Array(0);
   private len = 0;
   /** memfd seals (F_SEAL_*); F_SEAL_SEAL from the start unless MFD_ALLOW_SEALING (mm/memfd.c). */
   seals = 0x0001;
@@ -79,7 +79,7 @@ export class TmpfsFile extends Inode {
     if ((this.seals & F_SEAL_GROW) && end > this.len) return -EPERM;
     if (end > MAX_LFS_FILESIZE) return -EFBIG;
     if (end > TMPFS_MAX_FILE) return -ENOSPC;
-    this.reserve(end);
+    if (!this.reserve(end)) return -ENOSPC;
     this.data.set(src, pos);
     if (end > this.len) this.len = end;
     this.i_mtime = this.i_ctime = current_time();
@@ -121,12 +121,20 @@ export class TmpfsFile extends Inode {
     return 0;
   }
 
-  private reserve(n: number): void {
-    if (n <= this.data.length) return;
-    const grown = new Uint8Array(Math.max(n, Math.min(this.data.length * 2, TMPFS_MAX_FILE), 4096));
+  /** Grow the buffer to hold `n` bytes; false when the host cannot give the memory (a full tmpfs to the guest). */
+  private reserve(n: number): boolean {
+    if (n <= this.data.length) return true;
+    let grown: Uint8Array;
+    try {
+      grown = new Uint8Array(Math.max(n, Math.min(this.data.length * 2, TMPFS_MAX_FILE), 4096));
+    } catch {
+      return false;
+    }
     grown.set(this.data);
     this.data = grown;
+    return true;
   }
+
 }
 
 export class TmpfsSymlink extends Inode {
