@@ -22,7 +22,10 @@ import { follow_mount } from '../kernel/fs/mount.js';
 import { path_lookupat, ROOT_CRED } from '../kernel/fs/namei.js';
 import { TmpfsFile } from '../kernel/fs/tmpfs.js';
 import { Kernel } from '../kernel/kernel.js';
-import { checkHostDir, guestCwdUnderRoot, hostRootOf, mountHostDirs, rootfsFromHost, setHostRoot, type HostMountSpec } from './host_mounts.js';
+import {
+  checkHostDir, guestCwdUnderRoot, hostRootOf, mountHostDirs, mountTmpfs, rootfsFromHost, setHostRoot, type HostMountSpec,
+  type TmpfsSpec,
+} from './host_mounts.js';
 import type { KernelProfile } from '../kernel/profile.js';
 import type { Task } from '../kernel/task.js';
 import type { Tracer } from '../kernel/trace.js';
@@ -35,6 +38,8 @@ export interface BootOptions {
   root?: string;
   /** --mount: host directories mounted in the guest (read-only unless mode 'rw'). */
   mounts?: readonly HostMountSpec[];
+  /** --tmpfs: in-memory filesystems mounted in the guest, with mount options. */
+  tmpfs?: readonly TmpfsSpec[];
 }
 
 /** A --root or --mount that cannot be set up (the message says why). */
@@ -53,7 +58,7 @@ export function bootKernel(opts: BootOptions): Kernel {
   }
   const k = new Kernel({ ...opts, ...(opts.root ? { rootfs: rootfsFromHost(opts.root) } : {}) });
   if (opts.root) setHostRoot(k, opts.root);
-  const bad = mountHostDirs(k, opts.mounts ?? []);
+  const bad = mountHostDirs(k, opts.mounts ?? []) ?? mountTmpfs(k, opts.tmpfs ?? []);
   if (bad) throw new MountError(bad);
   binfmt_misc(k);
   mount_binfmt_misc(k);

@@ -1,9 +1,9 @@
 /**
- * Host directories in the guest: `kemu run --root HOSTDIR` (the host
+ * Mounts from the command line: `kemu run --root HOSTDIR` (the host
  * directory becomes the guest's /, with writes going to an in-memory
- * layer) and `--mount HOSTDIR:GUESTDIR[:rw]` (read-only unless :rw). The
- * filesystem itself is kernel/fs/hostfs.ts; this file turns the options
- * into mounts.
+ * layer), `--mount HOSTDIR:GUESTDIR[:rw]` (read-only unless :rw) and
+ * `--tmpfs GUESTDIR[:OPTIONS]`. The filesystems are kernel/fs/hostfs.ts
+ * and tmpfs.ts; this file turns the options into mounts.
  */
 
 import * as fs from 'node:fs';
@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import { d_lookup } from '../kernel/fs/dcache.js';
 import { hostfs_source, type HostMode } from '../kernel/fs/hostfs.js';
 import type { MountSource } from '../kernel/fs/init_fs.js';
-import { do_mount, follow_mount } from '../kernel/fs/mount.js';
-import { ensure_dir } from '../kernel/fs/init_fs.js';
+import { do_mount, follow_mount, parseMountOptions, type MountOptions } from '../kernel/fs/mount.js';
+import { ensure_dir, tmpfs_with_options } from '../kernel/fs/init_fs.js';
 import type { Kernel } from '../kernel/kernel.js';
 
 /** One --mount option. */
@@ -81,6 +81,33 @@ function guestDir(k: Kernel, dir: string): ReturnType<typeof ensure_dir> {
     d = follow_mount(next);
   }
   return d;
+}
+
+/** One --tmpfs option: where, and the mount options. */
+export interface TmpfsSpec {
+  guest: string;
+  options: MountOptions;
+}
+
+/** Parse "GUESTDIR[:OPTIONS]" (options as mount -t tmpfs -o takes them); a string is the error. */
+export function parseTmpfsSpec(spec: string): TmpfsSpec | string {
+  const cut = spec.indexOf(':');
+  const guest = cut < 0 ? spec : spec.slice(0, cut);
+  if (!guest.startsWith('/') || path.posix.normalize(guest) === '/') return `--tmpfs wants an absolute directory other than /, not "${guest}"`;
+  const options = parseMountOptions(cut < 0 ? '' : spec.slice(cut + 1));
+  if (typeof options === 'string') return `--tmpfs: ${options}`;
+  return { guest: path.posix.normalize(guest), options };
+}
+
+/** Mount each --tmpfs; returns an error line, or null. */
+export function mountTmpfs(k: Kernel, specs: readonly TmpfsSpec[]): string | null {
+  for (const m of specs) {
+    const at = guestDir(k, m.guest);
+    if (!at) return `--tmpfs: cannot make ${m.guest} in the guest`;
+    const src = tmpfs_with_options(m.options);
+    if (typeof do_mount(at, src.sb, src.root, src.devname) === 'number') return `--tmpfs: cannot mount on ${m.guest}`;
+  }
+  return null;
 }
 
 /** Mount each --mount directory on its guest directory; returns an error line, or null. */

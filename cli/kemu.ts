@@ -3,7 +3,8 @@
  * The `kemu` command.
  *
  *   kemu run [--engine NAME] [--kernel 4.18|6.18] [--strace] [--trace exec]
- *            [--root HOSTDIR] [--mount HOSTDIR:GUESTDIR[:rw]]... PROG [ARGS...]
+ *            [--root HOSTDIR] [--mount HOSTDIR:GUESTDIR[:rw]]... [--tmpfs GUESTDIR[:OPTS]]...
+ *            PROG [ARGS...]
  *
  * kemu's exit status is the guest's (128 + the signal that killed it, as a
  * shell reports); an exec that fails is one line naming the file and the
@@ -17,7 +18,7 @@ import { PROFILES } from '../kernel/profile.js';
 import { shellStatus } from '../kernel/task.js';
 import { Tracer } from '../kernel/trace.js';
 import { bootKernel, MountError, spawnHostProgram } from './boot.js';
-import { parseMountSpec, type HostMountSpec } from './host_mounts.js';
+import { parseMountSpec, parseTmpfsSpec, type HostMountSpec, type TmpfsSpec } from './host_mounts.js';
 import { hostTtyOpener } from './host_tty.js';
 import { set_tty_opener } from '../kernel/fs/devfs.js';
 import { attachStrace, quote } from './strace.js';
@@ -37,6 +38,9 @@ options:
   --mount HOSTDIR:GUESTDIR[:rw]
                     mount a host directory in the guest, read-only unless :rw
                     (repeatable)
+  --tmpfs GUESTDIR[:OPTIONS]
+                    mount an empty in-memory filesystem, with mount options
+                    such as ro,noexec,nosuid,nodev,mode=1777 (repeatable)
   -h, --help        show this help`;
 
 interface RunOptions {
@@ -48,12 +52,13 @@ interface RunOptions {
   args: string[];
   root: string | undefined;
   mounts: HostMountSpec[];
+  tmpfs: TmpfsSpec[];
 }
 
 class UsageError extends Error {}
 
 function parseRun(argv: string[]): RunOptions {
-  const o: RunOptions = { engine: DEFAULT_ENGINE, kernel: '4.18', strace: false, traceExec: false, prog: '', args: [], root: undefined, mounts: [] };
+  const o: RunOptions = { engine: DEFAULT_ENGINE, kernel: '4.18', strace: false, traceExec: false, prog: '', args: [], root: undefined, mounts: [], tmpfs: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -75,6 +80,10 @@ function parseRun(argv: string[]): RunOptions {
       if (typeof m === 'string') throw new UsageError(m);
       if (m.guest === '/') throw new UsageError('--mount cannot cover /; use --root');
       o.mounts.push(m);
+    } else if (a === '--tmpfs' || a.startsWith('--tmpfs=')) {
+      const m = parseTmpfsSpec(a === '--tmpfs' ? value(a) : a.slice(8));
+      if (typeof m === 'string') throw new UsageError(m);
+      o.tmpfs.push(m);
     }
     else if (a === '--trace') { if (value(a) !== 'exec') throw new UsageError('--trace knows only "exec"'); o.traceExec = true; }
     else if (a === '--trace=exec') o.traceExec = true;
@@ -92,7 +101,7 @@ async function run(o: RunOptions): Promise<number> {
   const tracer = new Tracer();
   let k;
   try {
-    k = bootKernel({ engine, profile: PROFILES[o.kernel]!, tracer, ...(o.root ? { root: o.root } : {}), mounts: o.mounts });
+    k = bootKernel({ engine, profile: PROFILES[o.kernel]!, tracer, ...(o.root ? { root: o.root } : {}), mounts: o.mounts, tmpfs: o.tmpfs });
   } catch (e) {
     if (!(e instanceof MountError)) throw e;
     process.stderr.write(`kemu: ${e.message}\n`);

@@ -10,7 +10,7 @@
 import { d_instantiate, d_lookup, type Dentry } from './dcache.js';
 import { devtmpfs } from './devfs.js';
 import { newSuperBlock, type Inode, type SuperBlock } from './inode.js';
-import { do_mount, mount_root } from './mount.js';
+import { applyMountFlags, do_mount, mount_root, type MountOptions } from './mount.js';
 import { ROOT_CRED } from './namei.js';
 import { ProcRoot, type ProcContext } from './procfs.js';
 import { TmpfsDir } from './tmpfs.js';
@@ -26,6 +26,21 @@ export interface MountSource {
 export function tmpfs_source(mode = 0o755, options = ''): MountSource {
   const sb = newSuperBlock('tmpfs', { options });
   return { sb, root: new TmpfsDir(sb, mode), devname: 'tmpfs' };
+}
+
+/**
+ * A tmpfs from mount options (Linux shmem_parse_one / shmem_fill_super):
+ * the root's mode, uid and gid, and the generic flags (ro, noexec, nosuid,
+ * nodev). `size=` is shown in /proc/mounts; kemu bounds each file instead.
+ */
+export function tmpfs_with_options(o: MountOptions): MountSource {
+  const text = [o.size !== undefined ? `size=${Math.ceil(o.size / 1024)}k` : '', o.mode !== undefined ? `mode=${o.mode.toString(8)}` : '']
+    .filter(Boolean).join(',');
+  const src = tmpfs_source(o.mode ?? 0o1777, text);
+  src.root.i_uid = o.uid ?? 0;
+  src.root.i_gid = o.gid ?? 0;
+  applyMountFlags(src.sb, o);
+  return src;
 }
 
 /** The directory `name` under `parent`, made if missing (as an init script's mkdir -p); null if it cannot be. */
