@@ -8,6 +8,7 @@
 import { F_SUB } from './flags.js';
 import { addr, aluBody, byteReg, lazy, load, rd, rd64, store, stored, SUPPORTED, wr } from './gen-util.js';
 import type { Gen } from './gen-util.js';
+import type { Insn } from './insn.js';
 import * as A from './ops/alu.js';
 
 /** mov Gv,Ev from memory (sizes 4, 8). */
@@ -136,18 +137,26 @@ export const sseStore = (aligned: boolean): Gen => (i, k) => {
 };
 
 /** pand/por/pxor/pandn (and the ps/pd forms) between registers. */
-export const sseBitwise = (op: string): Gen => (i) => {
-  if (i.mod !== 3) return null;
-  const d = 4 * i.reg, s = 4 * i.rm;
-  return [0, 1, 2, 3].map((q) => `xd[${d + q}] = ${op === 'andn' ? `~xd[${d + q}] & xd[${s + q}]` : `xd[${d + q}] ${op} xd[${s + q}]`};`).join(' ');
-};
+/**
+ * A dword-wise SSE op `xd[d+q] = f(xd[d+q], src q)` with a register or an
+ * aligned 16-byte memory source: the memory form loads inline when the
+ * operand is aligned and in the TLB, else calls the handler (which faults
+ * or raises #GP as it should).
+ */
+function dwordOp(i: Insn, k: number, f: (dst: string, src: string) => string): string {
+  const d = 4 * i.reg;
+  if (i.mod === 3) return [0, 1, 2, 3].map((q) => `{ ${f(`xd[${d + q}]`, `xd[${4 * i.rm + q}]`)} }`).join(' ');
+  return `{ c.bi = ${k}; ${addr(i, k)} if ((a & 15) === 0 && rT[(pg = Math.floor(a / 4096)) & 255] === pg) { const mv = rV[pg & 255], o = a & 4095; `
+    + [0, 1, 2, 3].map((q) => `{ ${f(`xd[${d + q}]`, `mv.getUint32(o + ${4 * q}, true)`)} }`).join(' ') + ` } else h${k}(c, i${k}); }`;
+}
 
-/** pcmpeqb between registers, four bytes at a time (as ops/sse-int.ts). */
-export const pcmpeqbRR: Gen = (i) => {
-  if (i.mod !== 3) return null;
-  const d = 4 * i.reg, s = 4 * i.rm;
-  return [0, 1, 2, 3].map((q) => `{ const v = xd[${d + q}] ^ xd[${s + q}]; xd[${d + q}] = Math.imul((~((((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v) & 0x80808080) & 0x80808080) >>> 7, 255); }`).join(' ');
-};
+/** pand/por/pxor/pandn (and the ps/pd forms). */
+export const sseBitwise = (op: string): Gen => (i, k) =>
+  dwordOp(i, k, (dst, src) => `${dst} = ${op === 'andn' ? `~${dst} & ${src}` : `${dst} ${op} ${src}`};`);
+
+/** pcmpeqb, four bytes at a time (as ops/sse-int.ts). */
+export const pcmpeqbRR: Gen = (i, k) =>
+  dwordOp(i, k, (dst, src) => `const v = ${dst} ^ ${src}; ${dst} = Math.imul((~((((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v) & 0x80808080) & 0x80808080) >>> 7, 255);`);
 
 /** pmovmskb Gd,U. */
 export const pmovmskb: Gen = (i) => {

@@ -265,6 +265,9 @@ function generateSse(per: number): SseCase[] {
   for (const t of ['comisd xmm0, xmm1', 'ucomisd xmm0, xmm1', 'cvttsd2si eax, xmm1', 'cvttsd2si rax, xmm1', 'cvtsd2si rax, xmm1',
     'cvtsd2si eax, xmm1', 'cvtsd2ss xmm0, xmm1', 'cvtpd2ps xmm0, xmm1', 'cvttpd2dq xmm0, xmm1', 'cvtpd2dq xmm0, xmm1', 'cvtsi2sd xmm0, rbx',
     'cvtsi2sd xmm0, ebx', 'andpd xmm0, xmm1', 'andnpd xmm0, xmm1', 'xorpd xmm0, xmm1']) add(t, 'pd');
+  // Memory sources (MEM is the case's 16-byte aligned xmm1 image).
+  for (const op of ['pcmpeqb', 'pxor', 'por', 'pand', 'pandn', 'pminub', 'paddq', 'psubb', 'punpcklbw', 'movdqa', 'movdqu']) add(`${op} xmm0, MEM`, 'int');
+  for (const op of ['addpd', 'mulpd', 'maxpd']) add(`${op} xmm0, MEM`, 'pd');
   add('cvtdq2ps xmm0, xmm1', 'int');
   add('cvtdq2pd xmm0, xmm1', 'int');
   return out;
@@ -276,7 +279,7 @@ function sseProgram(cases: SseCase[]): string {
   cases.forEach((c, k) => {
     data.push(`x0_${k}: .quad ${c.x0[0]}, ${c.x0[1]}`, `x1_${k}: .quad ${c.x1[0]}, ${c.x1[1]}`);
     lines.push(`  movdqa xmm0, [rip + x0_${k}]`, `  movdqa xmm1, [rip + x1_${k}]`, `  mov rbx, ${c.rbx}`, '  xor eax, eax',
-      '  ldmxcsr [rip + mxcsr_init]', '  push 0x202', '  popf', `  ${c.text}`, '  pushf', '  pop rsi',
+      '  ldmxcsr [rip + mxcsr_init]', '  push 0x202', '  popf', `  ${c.text.replace('MEM', `xmmword ptr [rip + x1_${k}]`)}`, '  pushf', '  pop rsi',
       '  movdqu [rdi], xmm0', '  movdqu [rdi + 16], xmm1', '  mov [rdi + 32], rax', '  mov [rdi + 40], rsi', '  stmxcsr [rdi + 44]', '  add rdi, 48');
   });
   lines.push('  mov eax, 1', '  mov rdx, rdi', '  lea rsi, [rip + buf]', '  sub rdx, rsi', '  mov edi, 1', '  syscall',
