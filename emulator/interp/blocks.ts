@@ -27,6 +27,7 @@ import { cond, getCF } from './flags.js';
 import { ea, pop, push } from './operands.js';
 import { genBranches, genInsn } from './gen.js';
 import type { Handler, Insn } from './insn.js';
+import { Trap } from './memory.js';
 import * as C from './ops/control.js';
 import * as Sy from './ops/system.js';
 
@@ -84,4 +85,97 @@ export function compileBlock(insns: Insn[], templates = true): Block {
   const name = `block_${insns[0]!.addr.toString(16)}`;
   const make = new Function(...params, `return function ${name}(c) {\n${body}};`) as (...a: unknown[]) => (c: InterpCpu) => number;
   return { insns, run: make(...args), dead: false, t0: -1, s0: null, t1: -1, s1: null };
+}
+
+/** Compiled blocks of one code page, by offset, and how often each offset started a block. */
+interface BlockPage {
+  blocks: (Block | null | undefined)[];
+  hits: Uint8Array;
+}
+
+const PAGE = 4096;
+
+/**
+ * The compiled blocks of one CPU: per code page, the block at each start
+ * offset (null: none can be made there) and a start counter, with a small
+ * direct-mapped cache in front (returns and indirect calls miss the chain).
+ * A page's blocks die with its decoded code (dropPage).
+ */
+export class BlockCache {
+  private readonly pages = new Map<number, BlockPage>();
+  private lastPn = -1;
+  private lastPage: BlockPage | undefined;
+  private readonly quickAddr = new Float64Array(1024).fill(-1);
+  private readonly quickBlock = new Array<Block | null>(1024).fill(null);
+  private readonly hot: number;
+
+  /**
+   * @param hot starts before a block is compiled (1 to 255)
+   * @param hasCode whether the page has decoded instructions yet
+   * @param fetch the CPU's decoded instruction at an address (may throw a Trap)
+   */
+  constructor(hot: number, private readonly hasCode: (pn: number) => boolean, private readonly fetch: (a: number) => Insn) {
+    this.hot = Math.min(255, Math.max(1, hot));
+  }
+
+  /** The compiled block starting at `a`, compiling it once hot; null while cold or when there is none. */
+  at(a: number): Block | null {
+    const h = ((a & 0xfff) ^ (a >>> 12)) & 1023;
+    if (this.quickAddr[h] === a) {
+      const q = this.quickBlock[h]!;
+      if (!q.dead) return q;
+    }
+    const found = this.lookup(a);
+    if (found !== null) { this.quickAddr[h] = a; this.quickBlock[h] = found; }
+    return found;
+  }
+
+  private lookup(a: number): Block | null {
+    const pn = Math.floor(a / PAGE);
+    let bp = pn === this.lastPn ? this.lastPage : this.pages.get(pn);
+    if (bp === undefined) {
+      if (!this.hasCode(pn)) return null; // nothing decoded here yet: the interpreter decodes first
+      bp = { blocks: new Array<Block | null | undefined>(PAGE), hits: new Uint8Array(PAGE) };
+      this.pages.set(pn, bp);
+    }
+    this.lastPn = pn;
+    this.lastPage = bp;
+    const off = a - pn * PAGE;
+    const b = bp.blocks[off];
+    if (b !== undefined) return b;
+    if (++bp.hits[off]! < this.hot) return null;
+    // Gather the block: decoded instructions up to a control transfer, the page end or MAX_BLOCK.
+    const insns: Insn[] = [];
+    const end = (pn + 1) * PAGE;
+    let p = a;
+    try {
+      while (insns.length < MAX_BLOCK && p < end) {
+        const i = this.fetch(p);
+        if (i.addr + i.len > end) break; // straddles into the next page: never in a block
+        insns.push(i);
+        p = i.addr + i.len;
+        if (endsBlock(i)) break;
+      }
+    } catch (e) {
+      if (!(e instanceof Trap)) throw e; // the next instruction cannot be fetched: end before it
+    }
+    if (this.pages.get(pn) !== bp) return null; // dropped meanwhile (decoding does not write, but be safe)
+    const made = insns.length === 0 ? null : compileBlock(insns);
+    bp.blocks[off] = made;
+    return made;
+  }
+
+  /** Forget a page's blocks; chained successors may still point at them, so they are marked dead. */
+  dropPage(pn: number): void {
+    const bp = this.pages.get(pn);
+    if (bp !== undefined) {
+      for (const b of bp.blocks) if (b) b.dead = true;
+      this.pages.delete(pn);
+    }
+    if (pn === this.lastPn) { this.lastPn = -1; this.lastPage = undefined; }
+  }
+
+  clear(): void {
+    for (const pn of [...this.pages.keys()]) this.dropPage(pn);
+  }
 }

@@ -17,7 +17,7 @@ import {
   RFLAGS_INITIAL, RIP,
 } from '../regs.js';
 import type { CpuState } from '../regs.js';
-import { compileBlock, endsBlock, HOT, MAX_BLOCK } from './blocks.js';
+import { BlockCache, HOT } from './blocks.js';
 import type { Block } from './blocks.js';
 import { decode } from './decode.js';
 import { F_NONE, FLAGS_USER, getFlags } from './flags.js';
@@ -35,11 +35,7 @@ export interface InterpOptions {
   hot?: number;
 }
 
-/** Compiled blocks of one code page, by offset, and how often each offset started a block. */
-interface BlockPage {
-  blocks: (Block | null | undefined)[];
-  hits: Uint8Array;
-}
+
 const TWO32 = 4294967296;
 
 export class InterpCpu implements Cpu {
@@ -88,12 +84,7 @@ export class InterpCpu implements Cpu {
   /** Decoded code was dropped while a block ran: the block must stop (blocks.ts). */
   smc = false;
   private readonly useBlocks: boolean;
-  private readonly hot: number;
-  private readonly blockPages = new Map<number, BlockPage>();
-  private lastBlockPn = -1;
-  private lastBlockPage: BlockPage | undefined;
-  private readonly quickAddr = new Float64Array(1024).fill(-1);
-  private readonly quickBlock = new Array<Block | null>(1024).fill(null);
+  private readonly blocks: BlockCache;
 
   /** Decoded instructions by page number, then by offset in the page. */
   private readonly code = new Map<number, (Insn | undefined)[]>();
@@ -104,7 +95,7 @@ export class InterpCpu implements Cpu {
 
   constructor(options: InterpOptions = {}) {
     this.useBlocks = options.blocks ?? true;
-    this.hot = Math.min(255, Math.max(1, options.hot ?? HOT));
+    this.blocks = new BlockCache(options.hot ?? HOT, (pn) => this.code.has(pn), (a) => this.fetch(a));
     this.mem.onCodeWrite = (pn) => this.dropCode(pn);
   }
 
@@ -129,7 +120,7 @@ export class InterpCpu implements Cpu {
             if (b !== null && b.dead) b = null;
           }
           if (b === null) {
-            b = this.blockAt(rip);
+            b = this.blocks.at(rip);
             if (prev !== null && b !== null) {
               if (prev.t0 === -1 || prev.t0 === rip) { prev.t0 = rip; prev.s0 = b; } else { prev.t1 = rip; prev.s1 = b; }
             }
@@ -178,55 +169,6 @@ export class InterpCpu implements Cpu {
     return EXIT_BUDGET;
   }
 
-  /** The compiled block starting at `a`, compiling it once hot; null while cold or when there is none. */
-  private blockAt(a: number): Block | null {
-    // A small direct-mapped cache in front of the per-page tables (returns and indirect calls miss the chain).
-    const h = ((a & 0xfff) ^ (a >>> 12)) & 1023;
-    if (this.quickAddr[h] === a) {
-      const q = this.quickBlock[h]!;
-      if (!q.dead) return q;
-    }
-    const found = this.blockLookup(a);
-    if (found !== null) { this.quickAddr[h] = a; this.quickBlock[h] = found; }
-    return found;
-  }
-
-  private blockLookup(a: number): Block | null {
-    const pn = Math.floor(a / PAGE_SIZE);
-    let bp = pn === this.lastBlockPn ? this.lastBlockPage : this.blockPages.get(pn);
-    if (bp === undefined) {
-      if (!this.code.has(pn)) return null; // nothing decoded here yet: let fetch() decode first
-      bp = { blocks: new Array<Block | null | undefined>(PAGE_SIZE), hits: new Uint8Array(PAGE_SIZE) };
-      this.blockPages.set(pn, bp);
-    }
-    this.lastBlockPn = pn;
-    this.lastBlockPage = bp;
-    const off = a - pn * PAGE_SIZE;
-    const b = bp.blocks[off];
-    if (b !== undefined) return b;
-    if (++bp.hits[off]! < this.hot) return null;
-    // Gather the block: decoded instructions up to a control transfer, the page end or MAX_BLOCK.
-    const insns: Insn[] = [];
-    const end = (pn + 1) * PAGE_SIZE;
-    let p = a;
-    try {
-      while (insns.length < MAX_BLOCK && p < end) {
-        const i = this.fetch(p);
-        if (i.addr + i.len > end) break; // straddles into the next page: never in a block
-        insns.push(i);
-        p = i.addr + i.len;
-        if (endsBlock(i)) break;
-      }
-    } catch (e) {
-      if (!(e instanceof Trap)) throw e; // the next instruction cannot be fetched: end before it
-    }
-    // The fetches may have dropped this page (they cannot: decoding does not write), but be safe.
-    if (this.blockPages.get(pn) !== bp) return null;
-    const made = insns.length === 0 ? null : compileBlock(insns);
-    bp.blocks[off] = made;
-    return made;
-  }
-
   /** The decoded instruction at `a`, from the cache or freshly decoded. */
   private fetch(a: number): Insn {
     const off = a - this.lastBase;
@@ -264,13 +206,7 @@ export class InterpCpu implements Cpu {
   }
 
   private dropCode(pn: number): void {
-    const bp = this.blockPages.get(pn);
-    if (bp !== undefined) {
-      // Chained successors may still point at these blocks: mark them dead.
-      for (const b of bp.blocks) if (b) b.dead = true;
-      this.blockPages.delete(pn);
-    }
-    if (pn === this.lastBlockPn) { this.lastBlockPn = -1; this.lastBlockPage = undefined; }
+    this.blocks.dropPage(pn);
     this.smc = true;
     if (this.code.delete(pn)) {
       const p = this.mem.pages.get(pn);
@@ -385,9 +321,7 @@ export class InterpCpu implements Cpu {
 
   dispose(): void {
     this.code.clear();
-    this.blockPages.clear();
-    this.lastBlockPn = -1;
-    this.lastBlockPage = undefined;
+    this.blocks.clear();
     this.mem.pages.clear();
     this.lastPn = -1;
     this.lastPage = undefined;
