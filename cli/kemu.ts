@@ -5,6 +5,7 @@
  *   kemu run [--engine NAME] [--kernel 4.18|6.18] [--strace] [--trace exec]
  *            [--root HOSTDIR] [--mount HOSTDIR:GUESTDIR[:rw]]... [--tmpfs GUESTDIR[:OPTS]]...
  *            PROG [ARGS...]
+ *   kemu umh [--engine NAME] [--kernel 4.18|6.18] [--trace umh] BLOB   (cli/umh_cmd.ts)
  *
  * kemu's exit status is the guest's (128 + the signal that killed it, as a
  * shell reports); an exec that fails is one line naming the file and the
@@ -23,8 +24,10 @@ import { hostTtyOpener } from './host_tty.js';
 import { set_tty_opener } from '../kernel/fs/devfs.js';
 import { attachStrace, quote } from './strace.js';
 import { attachExecTrace } from './trace_tree.js';
+import { UMH_USAGE, umhCommand, UmhUsageError } from './umh_cmd.js';
 
 const USAGE = `usage: kemu run [options] PROG [ARGS...]
+       kemu umh [options] BLOB      (run BLOB as a module's user-mode helper; kemu umh --help)
 
 Run the x86-64 Linux program PROG under kemu's kernel.
 
@@ -133,6 +136,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return cmd ? 0 : 2;
   }
+  if (cmd === 'umh') return umhCommand(rest);
   if (cmd !== 'run') throw new UsageError(`unknown command "${cmd}"`);
   if (rest.includes('-h') && rest.indexOf('-h') < rest.findIndex((a) => !a.startsWith('-'))) {
     process.stdout.write(USAGE + '\n');
@@ -144,7 +148,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
-    if (e instanceof UsageError) {
+    if (e instanceof UmhUsageError) {
+      process.stderr.write(`kemu: ${e.message}\n${UMH_USAGE}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof UsageError) {
       process.stderr.write(`kemu: ${e.message}\n${USAGE}\n`);
       process.exitCode = 2;
     } else if (e instanceof EngineUnavailableError) {

@@ -22,7 +22,6 @@ import { fput } from '../kernel/fs/file.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { ExitStatus, Task } from '../kernel/task.js';
 import { force_sig, kill_pid, thread_group_exited, wait_for_exit } from './kernel_io.js';
-import { umh_trace } from './trace.js';
 import { fork_usermode_blob, new_umh_info, type UmhInfo } from './umh.js';
 import { fork_usermode_driver, new_umd_info, umd_cleanup_helper, umd_load_blob, umd_unload_blob, type UmdInfo } from './usermode_driver.js';
 
@@ -99,14 +98,24 @@ export class UmhHelper {
     if (this.umd) {
       const t = this.umd.tgid!;
       kill_pid(this.k, t.pid, SIGKILL);
-      umh_trace(this.k, 'kill', { pid: t.pid, sig: SIGKILL, by: 'module' });
       await wait_for_exit(this.k, t);
     } else {
       const t = this.k.find_task_by_vpid(this.info.pid);
       if (t) force_sig(this.k, SIGKILL, t);
-      umh_trace(this.k, 'kill', { pid: this.info.pid, sig: SIGKILL, by: 'module' });
     }
     this.cleanup();
+  }
+
+  /**
+   * Close the module's end of pipe_to_umh: the helper reads EOF on its fd
+   * 0 (how a module says "no more requests" without killing it).
+   */
+  close_pipe_to_umh(): void {
+    const f = this.info.pipe_to_umh;
+    if (!f) return;
+    fput(f);
+    this.info.pipe_to_umh = null;
+    if (this.umd) this.umd.pipe_to_umh = null;
   }
 
   /** How the current helper ends (resolves when it does; null if no helper ran). */

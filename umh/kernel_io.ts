@@ -107,6 +107,7 @@ const kernelSigInfo = (sig: number): { signo: number; errno: number; code: numbe
  * signal from the kernel to one task; SIGKILL ends its whole process.
  */
 export function force_sig(k: Kernel, sig: number, t: Task): void {
+  umh_trace(k, 'kill', { pid: t.pid, sig });
   send_signal_info(k, sig, kernelSigInfo(sig), t, 'thread');
   ensure_scheduler(k);
 }
@@ -119,6 +120,7 @@ export function force_sig(k: Kernel, sig: number, t: Task): void {
 export function kill_pid(k: Kernel, pid: number, sig: number): number {
   const t = k.find_task_by_vpid(pid);
   if (!t) return -ESRCH; // a zombie still has its pid: the signal is accepted and does nothing
+  umh_trace(k, 'kill', { pid, sig });
   send_signal_info(k, sig, kernelSigInfo(sig), t, 'process');
   ensure_scheduler(k);
   return 0;

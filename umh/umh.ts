@@ -171,7 +171,7 @@ function call_usermodehelper_exec_async(k: Kernel, sub_info: SubprocessInfo, t: 
     retval = sub_info.file
       ? do_execve_file(k, t, sub_info.file, sub_info.argv, sub_info.envp)
       : kernel_execve(k, t, sub_info.path, sub_info.argv ?? [], sub_info.envp ?? []);
-    umh_trace(k, 'exec', { pid: t.pid, retval, comm: t.comm });
+    umh_trace(k, 'exec', { fn: sub_info.file ? 'do_execve_file' : 'kernel_execve', pid: t.pid, retval, comm: t.comm });
   }
   sub_info.retval = retval;
   if (retval) {
