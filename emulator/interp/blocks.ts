@@ -50,8 +50,8 @@ export function endsBlock(i: Insn): boolean {
 export interface Block {
   /** The instructions, in order (for fault recovery and tracing). */
   readonly insns: readonly Insn[];
-  /** Run the block; returns the number of instructions completed. */
-  readonly run: (c: InterpCpu) => number;
+  /** Run the block (again while it loops to itself and `budget` allows); returns the instructions completed. */
+  readonly run: (c: InterpCpu, budget: number) => number;
   /** Its page's code was dropped: never run it again (chained blocks check). */
   dead: boolean;
   /** Chaining: the last two addresses execution continued at, and their blocks (-1: none). */
@@ -67,6 +67,13 @@ export function compileBlock(insns: Insn[], templates = true): Block {
   const params: string[] = ['cond', 'ea', 'getCF', 'push', 'pop'];
   const args: unknown[] = [cond, ea, getCF, push, pop];
   let body = '  const r = c.r, m = c.mem, rT = m.rTag, rB = m.rBytes, rV = m.rView, wT = m.wTag, wB = m.wBytes, wV = m.wView, xd = c.xd;\n  let pg = 0;\n';
+  body += '  let done = 0;\n';
+  const start = insns[0]!.addr, n = insns.length;
+  const lastInsn = insns[n - 1]!;
+  // A block that branches back to its own start loops inside the function
+  // while the budget allows (run() passes at most 65536, keeping its time checks).
+  const loops = endsBlock(lastInsn) && lastInsn.target === start && lastInsn.handler !== C.opCallJz;
+  if (loops) body += '  for (;;) {\n';
   insns.forEach((i, k) => {
     const last = k === insns.length - 1;
     params.push(`h${k}`, `i${k}`);
@@ -79,11 +86,12 @@ export function compileBlock(insns: Insn[], templates = true): Block {
       return;
     }
     body += `  c.bi = ${k}; c.rip = ${i.addr + i.len}; h${k}(c, i${k});\n`;
-    if (!last) body += `  if (c.smc) return ${k + 1};\n`;
+    if (!last) body += `  if (c.smc) return done + ${k + 1};\n`;
   });
-  body += `  return ${insns.length};\n`;
-  const name = `block_${insns[0]!.addr.toString(16)}`;
-  const make = new Function(...params, `return function ${name}(c) {\n${body}};`) as (...a: unknown[]) => (c: InterpCpu) => number;
+  if (loops) body += `  done += ${n};\n  if (c.rip !== ${start} || c.smc || c.exit !== null || done + ${n} > budget) return done;\n  }\n`;
+  else body += `  return ${n};\n`;
+  const name = `block_${start.toString(16)}`;
+  const make = new Function(...params, `return function ${name}(c, budget) {\n${body}};`) as (...a: unknown[]) => (c: InterpCpu, budget: number) => number;
   return { insns, run: make(...args), dead: false, t0: -1, s0: null, t1: -1, s1: null };
 }
 

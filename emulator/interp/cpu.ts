@@ -128,7 +128,7 @@ export class InterpCpu implements Cpu {
           if (b !== null && b.insns.length <= n) {
             block = b;
             this.smc = false;
-            const done = b.run(this);
+            const done = b.run(this, n < 65536 ? n : 65536);
             block = null;
             n -= done;
             this.icount += done;

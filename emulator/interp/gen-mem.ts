@@ -28,7 +28,7 @@ export const movStore: Gen = (i, k) => {
   const g = i.reg;
   return (s === 8
     ? `{ c.bi = ${k}; ${addr(i, k)} ${wr(8, 'a', `r[${2 * g}]`, `r[${2 * g + 1}]`)} }`
-    : `{ c.bi = ${k}; ${addr(i, k)} ${wr(4, 'a', `r[${2 * g}]`)} }`) + ` if (c.smc) { c.rip = ${i.addr + i.len}; return ${k + 1}; }`;
+    : `{ c.bi = ${k}; ${addr(i, k)} ${wr(4, 'a', `r[${2 * g}]`)} }`) + ` if (c.smc) { c.rip = ${i.addr + i.len}; return done + ${k + 1}; }`;
 };
 
 /** movzx Gv,Eb / Gv,Ew from memory. */

@@ -99,7 +99,7 @@ export function byteReg(n: number, rex: number): [number, number] {
 
 /** Store to memory then stop the block if that dropped decoded code. */
 export function stored(code: string, i: Insn, k: number): string {
-  return `${code} if (c.smc) { c.rip = ${i.addr + i.len}; return ${k + 1}; }`;
+  return `${code} if (c.smc) { c.rip = ${i.addr + i.len}; return done + ${k + 1}; }`;
 }
 
 /**

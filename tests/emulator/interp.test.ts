@@ -223,6 +223,15 @@ describe('interp engine', () => {
       expect(cpu.getReg(RAX)).to.equal(3n + 8n);
     });
 
+    it('a block that loops to itself stops on a fault in a later iteration with the earlier iterations done', () => {
+      // DATA has one page mapped: the 513th 8-byte store faults.
+      const cpu = compiled('mov rdi, 0x600000\nxor ecx, ecx\n1: mov [rdi], rcx\nadd rdi, 8\ninc ecx\njmp 1b');
+      expect(cpu.run({ instructions: 100_000, timeoutMs: 1000 })).to.deep.equal({ kind: 'fault', addr: 0x601000n, access: 'write', mapped: false });
+      expect(cpu.getReg(RCX)).to.equal(512n);
+      expect(cpu.getReg(RDI)).to.equal(0x601000n);
+      expect(cpu.getReg(RIP)).to.equal(CODE + 9n);
+    });
+
     it('runs the same as the interpreter when a chained successor is invalidated', () => {
       const cpu = compiled('xor eax, eax\n1: add eax, 1\ncmp eax, 100\njb 1b\nhlt');
       expect(cpu.run({ instructions: 150, timeoutMs: 1000 }).kind).to.equal('budget');
