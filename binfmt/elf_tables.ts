@@ -12,7 +12,7 @@ import { EFAULT } from '../abi/errno.js';
 import * as AT from '../abi/auxv.js';
 import { MAX_ARG_STRLEN } from '../abi/limits.js';
 import { STACK_TOP } from '../kernel/mm/mm_struct.js';
-import { copy_to_user } from '../kernel/mm/uaccess.js';
+import { copy_to_user, strncpy_from_user } from '../kernel/mm/uaccess.js';
 import { BINPRM_FLAGS_EXECFD, type LinuxBinprm } from './binprm.js';
 import { traceNote } from './trace_exec.js';
 
@@ -117,7 +117,25 @@ export function create_elf_tables(bprm: LinuxBinprm, info: ElfTableInfo): number
   if (!copy_to_user(mm, sp, out)) return -EFAULT;
   mm.saved_auxv = auxv;
   bprm.p = sp;
-  traceNote(bprm.kernel, `stack: rsp 0x${sp.toString(16)}, argc ${bprm.argc}, envc ${bprm.envc}, ` +
-    `${auxv.length / 2} auxv entries, strings 0x${mm.arg_start.toString(16)}..0x${(STACK_TOP - 8).toString(16)}`);
+  if (bprm.kernel.tracer.enabled('exec')) traceStack(bprm, sp, words, auxv);
   return 0;
+}
+
+/** For --trace exec: the stack as the new image will find it, with argv, envp and the auxv by name. */
+function traceStack(bprm: LinuxBinprm, sp: number, words: number[], auxv: number[]): void {
+  const k = bprm.kernel;
+  const mm = bprm.task.mm!;
+  const str = (addr: number): string => {
+    const s = strncpy_from_user(mm, addr, 256);
+    return s instanceof Uint8Array ? JSON.stringify(Buffer.from(s).toString('latin1')) : '?';
+  };
+  traceNote(k, `stack: rsp 0x${sp.toString(16)} -> argc ${bprm.argc}; strings 0x${mm.arg_start.toString(16)}..0x${(STACK_TOP - 8).toString(16)}`);
+  for (let i = 0; i < bprm.argc; i++) traceNote(k, `  argv[${i}] = ${str(words[1 + i]!)}`);
+  for (let i = 0; i < bprm.envc; i++) traceNote(k, `  envp[${i}] = ${str(words[2 + bprm.argc + i]!)}`);
+  for (let i = 0; i < auxv.length; i += 2) {
+    const key = auxv[i]!;
+    const v = auxv[i + 1]!;
+    const shown = key === AT.AT_EXECFN || key === AT.AT_PLATFORM ? str(v) : `0x${v.toString(16)}`;
+    traceNote(k, `  auxv ${AT.auxvName(key)} = ${shown}`);
+  }
 }
