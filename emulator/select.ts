@@ -10,7 +10,7 @@ export const ENGINE_NAMES = ['interp', 'unicorn'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** The engine `kemu run` uses when none is named. */
-export const DEFAULT_ENGINE: EngineName = 'unicorn';
+export const DEFAULT_ENGINE: EngineName = 'interp';
 
 export async function loadEngine(name: string): Promise<Engine> {
   if (name === 'interp') return (await import('./interp/index.js')).createInterpEngine();
