@@ -26,6 +26,8 @@ import { signal_pending } from './signal.js';
 
 /** Yield to Node's event loop at least this often (ms) while guests run. */
 const YIELD_MS = 10;
+/** How many slices a task runs at once when no other task is runnable. */
+const LONE_SLICES = 5;
 
 export class Scheduler {
   private readonly runqueue: Task[] = [];
@@ -124,21 +126,28 @@ export class Scheduler {
 
   /**
    * One slice of `t`: signals first (they may end or stop it), then guest
-   * code until it sleeps, exits, or the slice is spent.
+   * code until it sleeps, exits, or the slice is spent. A task with nobody
+   * waiting for the CPU gets a slice LONE_SLICES times longer: there is no
+   * one to be fair to (Linux would not switch either), only Node's event
+   * loop to visit, and every stop of a running Unicorn engine is a risk
+   * (see emulator/unicorn/README.md).
    */
   runSlice(t: Task): void {
     const k = this.k;
     const start = performance.now();
+    const alone = this.runqueue.length === 0;
+    const ms = alone ? this.sliceMs * LONE_SLICES : this.sliceMs;
+    const instructions = alone ? this.sliceInstructions * LONE_SLICES : this.sliceInstructions;
     for (;;) {
       k.current = t;
       if (signal_pending(t) || t.restore_sigmask) do_signal(k, t);
       if (t.state !== 'runnable' || !t.cpu) break;
-      const exit = t.cpu.run({ instructions: this.sliceInstructions, timeoutMs: this.sliceMs });
+      const exit = t.cpu.run({ instructions, timeoutMs: ms });
       k.current = t;
       this.handleCpuExit(t, exit);
       if (exit.kind === 'budget') break;
       if (t.state !== 'runnable') break;
-      if (performance.now() - start >= this.sliceMs) break;
+      if (performance.now() - start >= ms) break;
     }
     t.utime_ms += performance.now() - start;
     if (t.state === 'runnable' && t.cpu && signal_pending(t)) do_signal(k, t);
