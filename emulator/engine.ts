@@ -51,9 +51,14 @@ export type Access = 'read' | 'write' | 'exec';
 
 /** How long one `run` may go on before returning `budget`. */
 export interface RunBudget {
-  /** Upper bound on guest instructions (interp counts exactly; unicorn ignores it, see timeoutMs). */
+  /** Upper bound on guest instructions; both engines count exactly. 0 or Infinity: no limit. */
   instructions: number;
-  /** Upper bound on wall time in milliseconds (unicorn's uc_emu_start timeout). */
+  /**
+   * Upper bound on wall time in milliseconds, for engines that can stop
+   * safely on time (the interpreter checks it between blocks); 0 or
+   * Infinity: no limit. Unicorn ignores it: stopping Unicorn 2.0.1 from
+   * another thread corrupts the guest (emulator/unicorn/README.md).
+   */
   timeoutMs: number;
 }
 
