@@ -9,12 +9,14 @@
  *   umd_load_blob 5.9+: the named file in a private tmpfs (name, size)
  *   kernel_write  the blob went into the file (written)
  *   pipes         umh_pipe_setup / umd_setup: fds 0 and 1 of the child (pid)
- *   exec          do_execve_file / kernel_execve returned (pid, retval)
+ *   exec          do_execve_file / kernel_execve returned (fn, pid, retval, comm)
  *   fork_failed   the child could not be made (retval)
  *   exit          the helper ended (pid, code, signal)
  *   eof, epipe    the module found the helper gone (pipe)
- *   kill          a module or the admin sent a signal (pid, sig, by)
+ *   kill          force_sig / kill_pid from kernel or host code (pid, sig)
  *   insmod, rmmod a module came or went (name, retval)
+ *   umd_unload_blob  5.9+: the blob's tmpfs let go (name)
+ *   printk        a module's log line (msg)
  */
 
 import type { Kernel } from '../kernel/kernel.js';
