@@ -19,6 +19,21 @@ export type DirentLayout = 'linux_dirent64' | 'linux_dirent';
 const align8 = (n: number): number => (n + 7) & ~7;
 
 /**
+ * The entries of `f`'s directory. A directory whose filesystem must be
+ * asked afresh (host directories, procfs) is listed once per pass, from
+ * f_pos 0, so a long listing is not rebuilt for every getdents call.
+ */
+const passes = new WeakMap<File, DirEntry[]>();
+function listing(f: File): DirEntry[] | number {
+  if (!f.f_inode.i_sb.revalidate) return f.f_inode.iterate();
+  const had = passes.get(f);
+  if (had && f.f_pos > 0) return had;
+  const list = f.f_inode.iterate();
+  if (typeof list !== 'number') passes.set(f, list);
+  return list;
+}
+
+/**
  * Linux iterate_dir() + filldir64(): as many records as fit in `count`
  * bytes, from f_pos on. Returns the bytes to copy out (empty at the end),
  * or -errno: ENOTDIR for a non-directory, ENOENT for a removed one,
@@ -28,7 +43,7 @@ export function iterate_dir(f: File, count: number, layout: DirentLayout): Uint8
   const inode = f.f_inode;
   if (!inode.isDir) return -ENOTDIR;
   if (inode.dead) return -ENOENT;
-  const list = inode.iterate();
+  const list = listing(f);
   if (typeof list === 'number') return list;
   const parent = f.f_dentry?.d_parent?.d_inode ?? inode;
   const all: DirEntry[] = [{ name: '.', inode, off: 1 }, { name: '..', inode: parent, off: 2 }, ...list];
