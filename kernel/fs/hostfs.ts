@@ -302,10 +302,18 @@ export class HostDir extends Inode implements HostInodeLike, MemDir {
     }
   }
 
-  /** The host's own names, in the host's order. */
+  /** The host's own names in the host's getdents order (opendir does not sort, unlike readdirSync). */
   hostNames(): string[] | number {
-    const names = host(() => fs.readdirSync(this.hostPath, { encoding: 'buffer' }));
-    return typeof names === 'number' ? names : names.map((b) => b.toString('latin1'));
+    return host(() => {
+      const dir = fs.opendirSync(this.hostPath, { encoding: 'buffer' as BufferEncoding });
+      const out: string[] = [];
+      try {
+        for (let e = dir.readSync(); e; e = dir.readSync()) out.push((e.name as unknown as Buffer).toString('latin1'));
+      } finally {
+        dir.closeSync();
+      }
+      return out;
+    });
   }
 
   override lookup(name: string): Inode | null | number {
