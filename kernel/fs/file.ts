@@ -36,7 +36,9 @@ export class File {
     private readonly f_name: string,
     /** Where it sits in the tree (null for pipes and host streams): dirfd lookups start here. */
     readonly f_dentry: Dentry | null = null,
-  ) {}
+  ) {
+    f_inode.i_opencount++;
+  }
 
   /** Linux d_path(&file->f_path): where the file is now, " (deleted)" once unlinked. */
   get f_path(): string { return this.f_dentry ? d_path(this.f_dentry) : this.f_name; }
@@ -121,6 +123,8 @@ export function get_file(f: File): File {
 export function fput(f: File): void {
   if (--f.f_count === 0) {
     locks_remove_file(f);
+    f.f_inode.i_opencount--;
+    f.f_inode.iput_if_unused();
     if (f.f_writer && f.f_inode.i_writecount > 0) f.f_inode.i_writecount--;
     f.release();
   }

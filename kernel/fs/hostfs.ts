@@ -220,6 +220,9 @@ export class HostFile extends Inode implements HostInodeLike {
     return setHostAttr(this, a, (n) => this.copy_up().truncate(n));
   }
 
+  /** The copied-up bytes go when the last name and the last open file do. */
+  override evict(): void { this.upper?.evict(); }
+
   /** Linux ovl_copy_up(): the host bytes into memory, once; the host file is never written. */
   copy_up(): TmpfsFile {
     if (!this.upper) {

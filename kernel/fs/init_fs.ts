@@ -23,20 +23,20 @@ export interface MountSource {
 }
 
 /** A fresh tmpfs (Linux shmem_fill_super): a root directory with `mode`. */
-export function tmpfs_source(mode = 0o755, options = ''): MountSource {
-  const sb = newSuperBlock('tmpfs', { options });
+export function tmpfs_source(mode = 0o755, options = '', maxBytes?: number): MountSource {
+  const sb = newSuperBlock('tmpfs', { options, ...(maxBytes !== undefined ? { maxBytes } : {}) });
   return { sb, root: new TmpfsDir(sb, mode), devname: 'tmpfs' };
 }
 
 /**
  * A tmpfs from mount options (Linux shmem_parse_one / shmem_fill_super):
- * the root's mode, uid and gid, and the generic flags (ro, noexec, nosuid,
- * nodev). `size=` is shown in /proc/mounts; kemu bounds each file instead.
+ * the root's mode, uid and gid, the generic flags (ro, noexec, nosuid,
+ * nodev), and `size=`, past which writes are ENOSPC.
  */
 export function tmpfs_with_options(o: MountOptions): MountSource {
   const text = [o.size !== undefined ? `size=${Math.ceil(o.size / 1024)}k` : '', o.mode !== undefined ? `mode=${o.mode.toString(8)}` : '']
     .filter(Boolean).join(',');
-  const src = tmpfs_source(o.mode ?? 0o1777, text);
+  const src = tmpfs_source(o.mode ?? 0o1777, text, o.size);
   src.root.i_uid = o.uid ?? 0;
   src.root.i_gid = o.gid ?? 0;
   applyMountFlags(src.sb, o);

@@ -63,6 +63,9 @@ export interface SuperBlock {
   readonly revalidate: boolean;
   /** Options as /proc/mounts shows them after the ro/rw and nosuid/nodev/noexec words. */
   options: string;
+  /** tmpfs: bytes of file data held, and the most it may hold (size=; past it writes are ENOSPC). */
+  s_bytes: number;
+  s_maxbytes: number;
   /** Where it is mounted (set by do_mount); absent for internal filesystems (memfd, pipes). */
   s_mount?: VfsMount;
 }
@@ -76,14 +79,22 @@ let nextDev = 0x20;
 export interface SuperBlockOptions {
   noexec?: boolean; rdonly?: boolean; nosuid?: boolean; nodev?: boolean;
   magic?: number; revalidate?: boolean; options?: string;
+  /** tmpfs size= in bytes (default DEFAULT_TMPFS_BYTES). */
+  maxBytes?: number;
 }
+
+/**
+ * The default size of a tmpfs: Linux gives half of RAM; kemu's guests get
+ * 1 GiB per tmpfs, so a guest filling one gets ENOSPC, not the host's OOM.
+ */
+export const DEFAULT_TMPFS_BYTES = 1 << 30;
 
 /** A new superblock on the next anonymous device number (Linux get_anon_bdev / set_anon_super). */
 export function newSuperBlock(name: string, o: SuperBlockOptions = {}): SuperBlock {
   return {
     name, dev: nextDev++, magic: o.magic ?? TMPFS_MAGIC, revalidate: o.revalidate ?? false,
     noexec: o.noexec ?? false, rdonly: o.rdonly ?? false, nosuid: o.nosuid ?? false, nodev: o.nodev ?? false,
-    options: o.options ?? '',
+    options: o.options ?? '', s_bytes: 0, s_maxbytes: o.maxBytes ?? DEFAULT_TMPFS_BYTES,
   };
 }
 
@@ -128,6 +139,8 @@ export abstract class Inode {
   linkable = false;
   /** Linux S_DEAD: a removed directory; nothing can be created in it. */
   dead = false;
+  /** Open files on this inode (Linux i_count's share held by struct file): with no name and none open, it is evicted. */
+  i_opencount = 0;
 
   constructor(mode: number, readonly i_sb: SuperBlock) {
     this.i_mode = mode;
@@ -144,6 +157,14 @@ export abstract class Inode {
 
   /** i_size as stat reports it. */
   size(): number { return 0; }
+  /** Linux evict(): the last name is gone and nobody has it open; give back what it holds. */
+  evict(): void {}
+
+  /** Linux iput() after an unlink: evict when nothing holds the inode any more. */
+  iput_if_unused(): void {
+    if (this.i_nlink === 0 && this.i_opencount === 0) this.evict();
+  }
+
   /** st_blocks in 512-byte units. */
   blocks(): number { return Math.ceil(this.size() / 4096) * 8; }
   /** Bring attributes up to date before stat (host files change behind kemu's back). */

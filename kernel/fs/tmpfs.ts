@@ -121,19 +121,35 @@ export class TmpfsFile extends Inode {
     return 0;
   }
 
-  /** Grow the buffer to hold `n` bytes; false when the host cannot give the memory (a full tmpfs to the guest). */
+  /**
+   * Grow the buffer to hold `n` bytes, charging the filesystem's size; false
+   * when it is full or the host cannot give the memory (ENOSPC to the guest).
+   */
   private reserve(n: number): boolean {
     if (n <= this.data.length) return true;
+    const sb = this.i_sb;
+    let cap = Math.max(n, Math.min(this.data.length * 2, TMPFS_MAX_FILE), 4096);
+    if (sb.s_bytes + cap - this.data.length > sb.s_maxbytes) cap = n; // near the limit: no headroom
+    if (sb.s_bytes + cap - this.data.length > sb.s_maxbytes) return false;
     let grown: Uint8Array;
     try {
-      grown = new Uint8Array(Math.max(n, Math.min(this.data.length * 2, TMPFS_MAX_FILE), 4096));
+      grown = new Uint8Array(cap);
     } catch {
       return false;
     }
     grown.set(this.data);
+    sb.s_bytes += cap - this.data.length;
     this.data = grown;
     return true;
   }
+
+  /** The last name went and nobody has the file open: its bytes go back to the filesystem. */
+  override evict(): void {
+    this.i_sb.s_bytes -= this.data.length;
+    this.data = new Uint8Array(0);
+    this.len = 0;
+  }
+
 
 }
 
@@ -215,6 +231,7 @@ export function simple_unlink(dir: MemDir, name: string): number {
   if (typeof child === 'number') return child;
   child.i_nlink = child.isDir ? 0 : Math.max(0, child.i_nlink - 1);
   child.i_ctime = current_time();
+  child.iput_if_unused();
   return 0;
 }
 
@@ -252,6 +269,7 @@ export function simple_rename(oldDir: MemDir, oldName: string, newDir: Inode, ne
       newDir.detach(newName);
       target.i_nlink = target.isDir ? 0 : Math.max(0, target.i_nlink - 1);
       if (target.isDir) target.dead = true;
+      target.iput_if_unused();
     }
     oldDir.detach(oldName);
     newDir.attach(newName, source);

@@ -12,11 +12,12 @@ import { kernel_execve } from '../../binfmt/exec.js';
 import { bootKernel, installFile, mkdirs } from '../../cli/boot.js';
 import { loadEngine } from '../../emulator/select.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-import { EACCES, EEXIST, EISDIR, ENOENT, EPERM, EROFS, ETXTBSY } from '../../abi/errno.js';
+import { EACCES, EEXIST, EISDIR, ENOENT, ENOSPC, EPERM, EROFS, ETXTBSY } from '../../abi/errno.js';
 import { O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from '../../abi/fcntl.js';
 import { UTIME_NOW } from '../../abi/misc.js';
 import { chmod_common, chown_common, vfs_truncate, vfs_utimes } from '../../kernel/fs/attr.js';
-import { tmpfs_source } from '../../kernel/fs/init_fs.js';
+import { fput } from '../../kernel/fs/file.js';
+import { tmpfs_source, tmpfs_with_options } from '../../kernel/fs/init_fs.js';
 import { applyMountFlags, do_mount, parseMountOptions } from '../../kernel/fs/mount.js';
 import { inode_permission, MAY_EXEC, MAY_READ, MAY_WRITE } from '../../kernel/fs/namei.js';
 import { do_renameat2, do_rmdir, do_unlinkat } from '../../kernel/fs/namei_create.js';
@@ -223,6 +224,24 @@ describe('kernel/fs mount flags', () => {
     expect(sbNodev.nodev).to.equal(true);
     expect(u.i_sb.nodev).to.equal(false);
     expect(typeof open(c, '/dev/null', O_RDWR)).to.equal('object');
+  });
+
+  it('size=: writes past the size are ENOSPC; an unlinked file gives its bytes back when closed', () => {
+    const c = freshVfs();
+    mkdir(c, '/small');
+    const o = parseMountOptions('size=64k');
+    if (typeof o === 'string') throw new Error(o);
+    const src = tmpfs_with_options(o);
+    do_mount(must(lookup(c, '/small')), src.sb, src.root, 'tmpfs');
+    const f = open(c, '/small/a', O_CREAT | O_WRONLY);
+    if (typeof f === 'number') throw new Error('open');
+    expect(f.write(new Uint8Array(60 * 1024))).to.equal(60 * 1024);
+    expect(f.write(new Uint8Array(8 * 1024))).to.equal(-ENOSPC);
+    expect(writeFile(c, '/small/b', 'x'.repeat(8 * 1024))).to.equal(-ENOSPC);
+    expect(do_unlinkat(c, c.fs.root, '/small/a')).to.equal(0);
+    expect(writeFile(c, '/small/b', 'x'.repeat(8 * 1024)), 'still open: still held').to.equal(-ENOSPC);
+    fput(f);
+    expect(writeFile(c, '/small/b', 'x'.repeat(8 * 1024))).to.equal(0);
   });
 
   it('parses tmpfs options and refuses unknown ones', () => {
