@@ -7,22 +7,24 @@
  *
  * Host code cannot sleep the way a kernel thread does, so a read of an empty
  * pipe or a write to a full one awaits the pipe's wait queue while the
- * scheduler runs the guests: kernel/pipe/kernel_io.ts does that, driving
- * the pipe's ring rather than PipeFile.read/write (which take `k.current`
- * to be a guest task making a syscall); a kernel-side writer gets EPIPE
- * and no SIGPIPE, as Linux's kernel_write does. The versions here keep
- * Linux's (file, buf, pos) shape, add the umh tracepoints (the module
- * noticing EOF or EPIPE), and read or write other files in kernel context.
+ * scheduler runs the guests (kernel/wait.ts wait_event_host). Pipes are
+ * driven through their ring (readSome / writeSome) rather than through
+ * PipeFile.read/write, which take `k.current` to be a guest task making a
+ * syscall: a kernel-side writer gets EPIPE and no SIGPIPE, as Linux's
+ * kernel_write does. (kernel/pipe/kernel_io.ts, being written beside this,
+ * does the same for pipes; these keep Linux's (file, buf, pos) shape and
+ * add the umh tracepoints: the module noticing EOF or EPIPE.)
  */
 
-import { EBADF, EPIPE, ESRCH } from '../abi/errno.js';
+import { EAGAIN, EBADF, EPIPE, ESRCH } from '../abi/errno.js';
+import { O_DIRECT, O_NONBLOCK } from '../abi/fcntl.js';
 import { SI_KERNEL } from '../abi/signal.js';
 import type { File } from '../kernel/fs/file.js';
 import type { Kernel } from '../kernel/kernel.js';
-import { kernel_read as pipe_kernel_read, kernel_write as pipe_kernel_write } from '../kernel/pipe/kernel_io.js';
 import { PipeFile } from '../kernel/pipe/pipe.js';
 import { send_signal_info } from '../kernel/signal_deliver.js';
 import type { ExitStatus, Task } from '../kernel/task.js';
+import { wait_event_host } from '../kernel/wait.js';
 import { umh_trace } from './trace.js';
 
 const loops = new WeakMap<Kernel, Promise<void>>();
@@ -53,36 +55,50 @@ export function in_kernel_context<T>(k: Kernel, fn: () => T): T {
 }
 
 /**
- * Linux kernel_read(file, buf, count, &pos): read into `buf` from `file`.
- * On a pipe it is pipe_read (kernel/pipe/kernel_io.ts): it waits while the
- * pipe is empty and has writers, then returns what is there (at most
- * `buf.length`), or 0 at EOF (no writer left: the helper is gone). Other
- * files read at `pos` (default 0). Returns the count or -errno.
+ * Linux kernel_read(): read into `buf` from `file`. On a pipe it is
+ * pipe_read: it waits while the pipe is empty and has writers, then
+ * returns what is there (at most `buf.length`), or 0 at EOF (no writer
+ * left: the helper is gone). Other files read at `pos` (default 0).
+ * Returns the count or -errno.
  */
 export async function kernel_read(k: Kernel, file: File, buf: Uint8Array, pos = 0): Promise<number> {
   if (!file.readable) return -EBADF;
   if (!(file instanceof PipeFile)) return in_kernel_context(k, () => file.pread(buf, pos));
-  const r = await pipe_kernel_read(file, buf.length);
-  if (typeof r === 'number') return r;
-  buf.set(r);
-  if (r.length === 0 && buf.length > 0) umh_trace(k, 'eof', { pipe: file.f_path });
-  return r.length;
+  for (;;) {
+    const r = file.pipe.readSome(buf);
+    if (r !== -EAGAIN || (file.f_flags & O_NONBLOCK)) {
+      if (r === 0 && buf.length > 0) umh_trace(k, 'eof', { pipe: file.f_path });
+      return r;
+    }
+    ensure_scheduler(k);
+    await wait_event_host([file.pipe.rd_wait]);
+  }
 }
 
 /**
- * Linux kernel_write(file, buf, count, &pos): write all of `buf` to
- * `file`. On a pipe it is pipe_write from kernel context
- * (kernel/pipe/kernel_io.ts): it waits while the pipe is full, and with no
- * reader left returns what it wrote so far, or -EPIPE (no SIGPIPE: the
- * writer is the kernel). Other files write at `pos`. Returns the count or
- * -errno.
+ * Linux kernel_write(): write all of `buf` to `file`. On a pipe it is
+ * pipe_write from a kernel thread: it waits while the pipe is full, and
+ * with no reader left it returns what it wrote so far, or -EPIPE (no
+ * SIGPIPE: the writer is the kernel). Other files write at `pos`.
+ * Returns the count or -errno.
  */
 export async function kernel_write(k: Kernel, file: File, buf: Uint8Array, pos = 0): Promise<number> {
   if (!file.writable) return -EBADF;
   if (!(file instanceof PipeFile)) return in_kernel_context(k, () => file.pwrite(buf, pos));
-  const r = await pipe_kernel_write(file, buf);
-  if (r === -EPIPE || (r >= 0 && r < buf.length && file.pipe.readers === 0)) umh_trace(k, 'epipe', { pipe: file.f_path, written: Math.max(r, 0) });
-  return r;
+  const packet = (file.f_flags & O_DIRECT) !== 0;
+  let done = 0;
+  while (done < buf.length) {
+    const r = file.pipe.writeSome(buf.subarray(done), done > 0, packet);
+    if (r === -EPIPE) {
+      umh_trace(k, 'epipe', { pipe: file.f_path, written: done });
+      return done || -EPIPE;
+    }
+    if (r > 0) { done += r; continue; }
+    if (file.f_flags & O_NONBLOCK) return done || -EAGAIN;
+    ensure_scheduler(k);
+    await wait_event_host([file.pipe.wr_wait]);
+  }
+  return done;
 }
 
 /** The siginfo of a signal the kernel itself sends (Linux SEND_SIG_PRIV: si_code SI_KERNEL). */
