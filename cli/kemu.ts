@@ -16,6 +16,7 @@ import { errnoName, ENOENT, strerror } from '../abi/errno.js';
 import { EngineUnavailableError } from '../emulator/engine.js';
 import { DEFAULT_ENGINE, ENGINE_NAMES, loadEngine } from '../emulator/select.js';
 import { PROFILES } from '../kernel/profile.js';
+import { kill_all_tasks } from '../kernel/exit.js';
 import { shellStatus } from '../kernel/task.js';
 import { Tracer } from '../kernel/trace.js';
 import { bootKernel, MountError, spawnHostProgram } from './boot.js';
@@ -36,6 +37,7 @@ options:
   --kernel VERSION  kernel profile: 4.18 (default, the seed's) or 6.18 (today's Linux)
   --strace          print each system call to stderr, as strace(1) does
   --trace exec      print the exec path as a tree of kernel functions
+  --timeout SECONDS kill the guest with SIGKILL after SECONDS (status 137, as timeout -s KILL)
   --root HOSTDIR    use the host directory as the guest's / (read-only; writes
                     go to an in-memory layer); PROG is looked up in the guest
   --mount HOSTDIR:GUESTDIR[:rw]
@@ -51,6 +53,8 @@ interface RunOptions {
   kernel: string;
   strace: boolean;
   traceExec: boolean;
+  /** Seconds before every guest task is killed (0: none). */
+  timeout: number;
   prog: string;
   args: string[];
   root: string | undefined;
@@ -61,7 +65,7 @@ interface RunOptions {
 class UsageError extends Error {}
 
 function parseRun(argv: string[]): RunOptions {
-  const o: RunOptions = { engine: DEFAULT_ENGINE, kernel: '4.18', strace: false, traceExec: false, prog: '', args: [], root: undefined, mounts: [], tmpfs: [] };
+  const o: RunOptions = { engine: DEFAULT_ENGINE, kernel: '4.18', strace: false, traceExec: false, timeout: 0, prog: '', args: [], root: undefined, mounts: [], tmpfs: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -90,6 +94,11 @@ function parseRun(argv: string[]): RunOptions {
     }
     else if (a === '--trace') { if (value(a) !== 'exec') throw new UsageError('--trace knows only "exec"'); o.traceExec = true; }
     else if (a === '--trace=exec') o.traceExec = true;
+    else if (a === '--timeout' || a.startsWith('--timeout=')) {
+      const v = a === '--timeout' ? value(a) : a.slice(10);
+      o.timeout = Number(v);
+      if (!Number.isFinite(o.timeout) || o.timeout <= 0) throw new UsageError(`--timeout needs a positive number of seconds, not "${v}"`);
+    }
     else throw new UsageError(`unknown option ${a}`);
   }
   if (i >= argv.length) throw new UsageError('missing PROG');
@@ -126,7 +135,12 @@ async function run(o: RunOptions): Promise<number> {
     err(`kemu: ${o.prog}: ${r.errno === ENOENT ? '' : 'cannot execute: '}${strerror(r.errno)} (${errnoName(r.errno)})`);
     return r.errno === ENOENT ? 127 : 126;
   }
+  // timeout(1) -s KILL: every guest task gets SIGKILL; the program's status becomes 137.
+  const timer = o.timeout ? setTimeout(() => { void kill_all_tasks(k); }, o.timeout * 1000) : null;
   const status = await k.waitForExit(r.task);
+  if (timer) clearTimeout(timer);
+  // The program was the namespace's init: what it left running dies with it (zap_pid_ns_processes).
+  await kill_all_tasks(k);
   return shellStatus(status);
 }
 
@@ -146,7 +160,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  // Exit now: a read of a host terminal or pipe may still be pending in libuv's thread pool.
+  (code) => { process.exit(code); },
   (e: unknown) => {
     if (e instanceof UmhUsageError) {
       process.stderr.write(`kemu: ${e.message}\n${UMH_USAGE}\n`);

@@ -37,6 +37,7 @@ export function do_exit(k: Kernel, t: Task, code: number): void {
   if (t.signal.threads.size === 0) cancel_real_timer(t.signal);
   k.tracer.emit('exit', { task: t, pid: t.pid, ...exitStatusOf(code) });
   exit_notify(k, t);
+  k.kick(); // an idle scheduler re-counts the living (host code may have killed the last one)
 }
 
 /**

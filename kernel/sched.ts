@@ -13,7 +13,11 @@
  */
 
 import type { CpuExit } from '../emulator/engine.js';
-import { RIP } from '../emulator/regs.js';
+import { RAX, RIP } from '../emulator/regs.js';
+import {
+  __NR_brk, __NR_clone, __NR_clone3, __NR_execve, __NR_execveat, __NR_fork, __NR_mmap, __NR_mremap, __NR_vfork,
+} from '../abi/syscalls.js';
+import { out_of_memory } from './oom_kill.js';
 import {
   FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, SIGFPE, SIGILL, SIGSEGV, SIGTRAP
 } from '../abi/signal.js';
@@ -26,6 +30,18 @@ import { signal_pending } from './signal.js';
 
 /** Yield to Node's event loop at least this often (ms) while guests run. */
 const YIELD_MS = 10;
+/**
+ * Linux `current`: the task whose code or syscall runs now, on whichever
+ * kernel (there is one CPU: Node's thread). Files that may sleep and have
+ * no kernel at hand (the host's stdin) ask here.
+ */
+let current: Task | null = null;
+export const get_current = (): Task | null => current;
+
+/** The syscalls after which the OOM killer checks the guest memory limit. */
+const MEMORY_SYSCALLS = new Set([__NR_brk, __NR_mmap, __NR_mremap, __NR_clone, __NR_clone3, __NR_fork, __NR_vfork,
+  __NR_execve, __NR_execveat]);
+
 /** How many slices a task runs at once when no other task is runnable. */
 const LONE_SLICES = 5;
 
@@ -138,6 +154,7 @@ export class Scheduler {
     const alone = this.runqueue.length === 0;
     const ms = alone ? this.sliceMs * LONE_SLICES : this.sliceMs;
     const instructions = alone ? this.sliceInstructions * LONE_SLICES : this.sliceInstructions;
+    current = t;
     for (;;) {
       k.current = t;
       if (signal_pending(t) || t.restore_sigmask) do_signal(k, t);
@@ -151,11 +168,18 @@ export class Scheduler {
     }
     t.utime_ms += performance.now() - start;
     if (t.state === 'runnable' && t.cpu && signal_pending(t)) do_signal(k, t);
+    current = null;
   }
 
   private handleCpuExit(t: Task, exit: CpuExit): void {
     switch (exit.kind) {
-      case 'syscall': do_syscall_64(this.k, t); break;
+      case 'syscall': {
+        const nr = Number(t.cpu!.getReg(RAX));
+        do_syscall_64(this.k, t);
+        // A syscall that can grow guest memory may push it past the limit.
+        if (MEMORY_SYSCALLS.has(nr)) out_of_memory(this.k);
+        break;
+      }
       case 'budget': break;
       // Linux arch/x86/mm/fault.c: a user page fault becomes SIGSEGV with
       // si_addr the faulting address, MAPERR if nothing was mapped there.

@@ -10,7 +10,9 @@
 import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import { EAGAIN, EBADF, EFAULT, EIO, ENOTTY, EPIPE } from '../../abi/errno.js';
-import { O_RDWR, S_IFCHR } from '../../abi/fcntl.js';
+import { O_NONBLOCK, O_RDWR, S_IFCHR } from '../../abi/fcntl.js';
+import { host_fd_may_block, host_poll, host_read } from '../pipe/host_stream.js';
+import { DEFAULT_POLLMASK, type PollTable } from '../poll.js';
 import { File, FMODE_READ, FMODE_WRITE, type IoctlIo } from './file.js';
 import { Inode, type SuperBlock } from './inode.js';
 
@@ -69,11 +71,20 @@ export class HostStreamFile extends File {
       return n;
     }
     if (opts.sink) return 0;
+    // A pipe or terminal could wait for ever: read it without blocking Node's event loop.
+    if (host_fd_may_block(this.hostFd)) return host_read(this.hostFd, dst, (this.f_flags & O_NONBLOCK) !== 0);
     try {
       return fs.readSync(this.hostFd, dst, 0, dst.length, null);
     } catch (e) {
       return hostErrno(e);
     }
+  }
+
+  /** poll (kernel/poll.ts): the test's source and sink are always ready; a host pipe or terminal when bytes came. */
+  poll(pt: PollTable | null): number {
+    const { opts } = this.stream;
+    if (opts.source || opts.sink || !host_fd_may_block(this.hostFd)) return DEFAULT_POLLMASK;
+    return host_poll(this.hostFd, pt, this.readable, this.writable);
   }
 
   override write(src: Uint8Array): number {

@@ -7,6 +7,7 @@ import { bootKernel, spawnHostProgram } from '../../cli/boot.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Engine } from '../../emulator/engine.js';
 import { PROFILE_6_18, type KernelProfile } from '../../kernel/profile.js';
+import { kill_all_tasks } from '../../kernel/exit.js';
 import { shellStatus } from '../../kernel/task.js';
 
 export interface GuestRun {
@@ -55,5 +56,6 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRun> {
     return { status: null, execErrno: r.errno, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), kernelLog };
   }
   const status = await k.waitForExit(r.task);
+  await kill_all_tasks(k); // whatever the program left running (as `kemu run` does)
   return { status: shellStatus(status), execErrno: null, stdout: Buffer.concat(out), stderr: Buffer.concat(err), kernelLog };
 }
