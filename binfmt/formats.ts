@@ -96,8 +96,8 @@ export function search_binary_handler(bprm: LinuxBinprm): number {
     if (printable(b[0]!) && printable(b[1]!) && printable(b[2]!) && printable(b[3]!)) break;
     const name = `binfmt-${(b[2]! | (b[3]! << 8)).toString(16).padStart(4, '0')}`;
     const req = requestModuleOf.get(k);
-    const r = req ? req(k, name) : -ENOENT;
     traceEnter(k, `request_module("${name}")`, {});
+    const r = req ? req(k, name) : -ENOENT;
     traceLeave(k, r);
     if (r < 0) break;
   }
