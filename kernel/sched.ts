@@ -97,6 +97,8 @@ export class Scheduler {
   }
 
   private async schedule(): Promise<void> {
+    // Never run guests inside the caller's synchronous code (it may be about to wait on a queue).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     let lastYield = performance.now();
     for (;;) {
       let t = this.runqueue.shift();

@@ -40,8 +40,9 @@ export async function kernel_read(file: File, count: number): Promise<Uint8Array
     const n = pipe.readSome(buf);
     if (n >= 0) return buf.subarray(0, n);
     if (n !== -EAGAIN || (file.f_flags & O_NONBLOCK)) return n;
+    const woken = wait_event_host([pipe.rd_wait]); // queued before any guest can run
     ensure_running(pipe.kernel);
-    await wait_event_host([pipe.rd_wait]);
+    await woken;
   }
 }
 
@@ -61,7 +62,8 @@ export async function kernel_write(file: File, bytes: Uint8Array): Promise<numbe
     if (n > 0) done += n;
     if (done === bytes.length) return done;
     if (file.f_flags & O_NONBLOCK) return done || -EAGAIN;
+    const woken = wait_event_host([pipe.wr_wait]);
     ensure_running(pipe.kernel);
-    await wait_event_host([pipe.wr_wait]);
+    await woken;
   }
 }
