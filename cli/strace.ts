@@ -9,6 +9,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { copy_from_user, get_user_u64, strncpy_from_user } from '../kernel/mm/uaccess.js';
 import type { ArgFormat, SyscallArgs, SyscallEntry, SyscallResult } from '../kernel/syscalls/types.js';
 import { NO_RETURN, RESTART } from '../kernel/syscalls/types.js';
+import type { KSigInfo } from '../kernel/signal.js';
 import type { Task } from '../kernel/task.js';
 
 /** strace -s default: strings are cut after 32 bytes. */
@@ -78,6 +79,33 @@ function fmtArg(t: Task, f: ArgFormat, v: bigint, next: bigint, result?: number)
   }
 }
 
+/** The siginfo fields strace(1) shows for a signal's si_code. */
+function siginfoFields(info: KSigInfo | undefined): string {
+  if (!info) return 'si_code=SI_USER';
+  const code = SI_CODE_NAMES[info.signo]?.[info.code] ?? SI_CODE_NAMES[0]![info.code] ?? String(info.code);
+  if (info.addr !== undefined) return `si_code=${code}, si_addr=${info.addr === 0n ? 'NULL' : hex(info.addr)}`;
+  const who = info.pid !== undefined ? `, si_pid=${info.pid}, si_uid=${info.uid ?? 0}` : '';
+  const chld = info.status !== undefined ? `, si_status=${info.status}, si_utime=${info.utime ?? 0}, si_stime=${info.stime ?? 0}` : '';
+  return `si_code=${code}${who}${chld}`;
+}
+
+/** si_code names by signal (0: the generic ones), as strace prints them. */
+const SI_CODE_NAMES: Record<number, Record<number, string>> = {
+  0: { 0: 'SI_USER', 0x80: 'SI_KERNEL', [-1]: 'SI_QUEUE', [-2]: 'SI_TIMER', [-6]: 'SI_TKILL' },
+  11: { [SEGV_MAPERR]: 'SEGV_MAPERR', [SEGV_ACCERR]: 'SEGV_ACCERR' },
+  4: { 1: 'ILL_ILLOPC', 2: 'ILL_ILLOPN' },
+  8: { 1: 'FPE_INTDIV' },
+  17: { 1: 'CLD_EXITED', 2: 'CLD_KILLED', 3: 'CLD_DUMPED', 5: 'CLD_STOPPED', 6: 'CLD_CONTINUED' },
+};
+
+/** How strace(1) names the kernel's restart codes (they never reach user space). */
+const RESTART_TEXT: Record<number, string> = {
+  512: 'ERESTARTSYS (To be restarted if SA_RESTART is set)',
+  513: 'ERESTARTNOINTR (To be restarted)',
+  514: 'ERESTARTNOHAND (To be restarted if no handler)',
+  516: 'ERESTART_RESTARTBLOCK (Interrupted by signal)',
+};
+
 function fmtResult(entry: SyscallEntry | undefined, r: SyscallResult): string {
   if (r === NO_RETURN) return '?';
   if (r === RESTART) return '? ERESTARTSYS (To be restarted)';
@@ -100,6 +128,14 @@ export function formatCall(t: Task, nr: number, entry: SyscallEntry | undefined,
 /** Subscribe an strace printer to `k`; returns the disposer. */
 export function attachStrace(k: Kernel, write: (line: string) => void): () => void {
   const pending = new Map<Task, string[]>();
+  /** A call that went to sleep, printed only if a signal interrupts it. */
+  const restarting = new Map<Task, string>();
+  /** strace -f: lines of every task but the first carry "[pid N] ". */
+  let first: Task | null = null;
+  const prefix = (t: Task): string => {
+    first ??= t;
+    return t === first ? '' : `[pid ${t.pid}] `;
+  };
   const lastEnter = new Map<Task, { nr: number; entry: SyscallEntry | undefined; args: SyscallArgs }>();
   const offSys = k.tracer.on('syscall', (_topic, d) => {
     const t = d.task as Task;
@@ -112,15 +148,24 @@ export function attachStrace(k: Kernel, write: (line: string) => void): () => vo
       return;
     }
     if (!pending.has(t)) return; // already printed by the exit that ended the task
-    write(formatCall(t, d.nr as number, entry, a, pending.get(t) ?? null, d.result as SyscallResult));
+    if (d.restart) {
+      // The task sleeps and the call runs again: strace shows one line, when it completes,
+      // unless a signal interrupts it first (then the ERESTART* line, as Linux reports it).
+      restarting.set(t, prefix(t) + formatCall(t, d.nr as number, entry, a, pending.get(t) ?? null, NO_RETURN).replace(/= \?$/, `= ? ${RESTART_TEXT[d.restart as number] ?? ''}`));
+      pending.delete(t);
+      return;
+    }
+    restarting.delete(t);
+    write(prefix(t) + formatCall(t, d.nr as number, entry, a, pending.get(t) ?? null, d.result as SyscallResult));
     pending.delete(t);
   });
   const offSig = k.tracer.on('signal', (_topic, d) => {
+    const t = d.task as Task | undefined;
+    const interrupted = t ? restarting.get(t) : undefined;
+    if (t && interrupted) { write(interrupted); restarting.delete(t); }
     const sig = d.sig as number;
-    const info = d.info as { code: number; addr: bigint } | undefined;
-    const code = info?.code === SEGV_MAPERR ? 'SEGV_MAPERR' : info?.code === SEGV_ACCERR ? 'SEGV_ACCERR' : info ? String(info.code) : 'SI_USER';
-    const addr = info ? `, si_addr=${info.addr === 0n ? 'NULL' : hex(info.addr)}` : '';
-    write(`--- ${signalName(sig)} {si_signo=${signalName(sig)}, si_code=${code}${addr}} ---`);
+    const info = d.info as KSigInfo | undefined;
+    write(`${t ? prefix(t) : ''}--- ${signalName(sig)} {si_signo=${signalName(sig)}, ${siginfoFields(info)}} ---`);
   });
   const offExit = k.tracer.on('exit', (_topic, d) => {
     // exit and exit_group never return: strace prints them with "= ?" before the exit line.
@@ -128,11 +173,11 @@ export function attachStrace(k: Kernel, write: (line: string) => void): () => vo
     const call = pending.get(t);
     if (call && lastEnter.get(t)) {
       const e = lastEnter.get(t)!;
-      write(formatCall(t, e.nr, e.entry, e.args, call, NO_RETURN));
+      write(prefix(t) + formatCall(t, e.nr, e.entry, e.args, call, NO_RETURN));
       pending.delete(t);
     }
     const sig = d.signal as number;
-    write(sig ? `+++ killed by ${signalName(sig)}${d.core ? ' (core dumped)' : ''} +++` : `+++ exited with ${d.code as number} +++`);
+    write(prefix(t) + (sig ? `+++ killed by ${signalName(sig)}${d.core ? ' (core dumped)' : ''} +++` : `+++ exited with ${d.code as number} +++`));
   });
   return () => { offSys(); offSig(); offExit(); };
 }

@@ -218,7 +218,7 @@ function get_signal(k: Kernel, t: Task): KSignal | null {
     }
     // Death. A core is "dumped" only when RLIMIT_CORE allows one (kemu writes no file).
     const core = sig_kernel_coredump(sig) && t.signal.rlim[RLIMIT_CORE]![0] > 0n;
-    k.tracer.emit('signal', { event: 'fatal', pid: t.pid, sig, action: core ? 'core' : 'term', info });
+    k.tracer.emit('signal', { event: 'fatal', task: t, pid: t.pid, sig, action: core ? 'core' : 'term', info });
     do_group_exit(k, t, sig | (core ? 0x80 : 0));
     return null;
   }
@@ -262,7 +262,7 @@ function handle_signal(k: Kernel, t: Task, ksig: KSignal): void {
   let blocked = t.blocked | ksig.ka.mask;
   if (!(ksig.ka.flags & BigInt(SA_NODEFER))) blocked |= sigmask(ksig.sig);
   t.blocked = blocked & ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
-  k.tracer.emit('signal', { event: 'deliver', pid: t.pid, sig: ksig.sig, info: ksig.info });
+  k.tracer.emit('signal', { event: 'deliver', task: t, pid: t.pid, sig: ksig.sig, info: ksig.info });
 }
 
 /** The SIGCHLD siginfo for `tsk`'s wait status word `code`. */

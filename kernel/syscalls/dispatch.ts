@@ -48,7 +48,7 @@ export function do_syscall_64(k: Kernel, t: Task): void {
     result = entry.handler(k, t, args);
   }
   const code = restartCode(result);
-  if (traced) k.tracer.emit('syscall', { phase: 'exit', task: t, nr: Number(nr), args, entry, result: code ? RESTART : result });
+  if (traced) k.tracer.emit('syscall', { phase: 'exit', task: t, nr: Number(nr), args, entry, result: code ? RESTART : result, restart: code });
   if (code) {
     if (!t.cpu) return;
     t.restart_block!.code = code;
