@@ -107,3 +107,24 @@ export function futex_requeue(from: FutexKey, to: FutexKey, nrWake: number, nrRe
   }
   return woken + moved;
 }
+
+/**
+ * An address space got its own copy of bytes it shared copy-on-write: its
+ * tasks' waiters on the old bytes now wait on the same words of the new
+ * ones (Linux keys a private futex by address, so a copy never moves it).
+ */
+export function futex_rekey(mm: MmStruct, oldHost: Uint8Array, newHost: Uint8Array): void {
+  const m = queues.get(oldHost.buffer);
+  if (!m) return;
+  const lo = oldHost.byteOffset;
+  const hi = lo + oldHost.length;
+  for (const [off, list] of [...m]) {
+    if (off < lo || off >= hi) continue;
+    for (const w of [...list]) {
+      if (w.task?.mm !== mm) continue;
+      futex_unqueue(w);
+      w.key = { buf: newHost.buffer, off: newHost.byteOffset + (off - lo) };
+      futex_queue(w);
+    }
+  }
+}

@@ -187,6 +187,8 @@ export class Scheduler {
       // si_addr the faulting address, MAPERR if nothing was mapped there.
       // trapno 14 and the error code (user 4, write 2, present 1) go to the sigcontext.
       case 'fault': {
+        // A write to memory shared copy-on-write since fork: copy, and run the instruction again.
+        if (exit.mapped && exit.access === 'write' && t.mm?.cow_fault(Number(exit.addr))) break;
         const err = 4 | (exit.access === 'write' ? 2 : 0) | (exit.mapped ? 1 : 0) | (exit.access === 'exec' ? 16 : 0);
         force_sig_fault(t, SIGSEGV, exit.mapped ? SEGV_ACCERR : SEGV_MAPERR, exit.addr, 14, err);
         break;

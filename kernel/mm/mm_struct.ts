@@ -11,7 +11,19 @@
 
 import type { Cpu } from '../../emulator/engine.js';
 import { PAGE_SIZE } from '../../emulator/engine.js';
-import { sliceVma, VM_SHARED, type VmArea } from './vma.js';
+import { futex_rekey } from '../futex.js';
+import { sliceVma, VM_SHARED, type CowShare, type VmArea } from './vma.js';
+
+const PROT_WRITE = 2;
+/**
+ * How much a write to copy-on-write memory copies: Linux copies the one
+ * page; kemu copies the 64 KiB around it (engines map areas, not pages),
+ * so a big area written in one place is not copied whole.
+ */
+const COW_CHUNK = 64 * 1024;
+
+/** What CPUs are told: a copy-on-write area is read-only until its first write. */
+const cpuProt = (v: VmArea): number => (v.cow ? v.prot & ~PROT_WRITE : v.prot);
 
 /** Linux arch/x86/include/asm/processor.h: TASK_SIZE_MAX for 4-level paging. */
 export const TASK_SIZE = 0x7ffffffff000;
@@ -69,7 +81,7 @@ export class MmStruct {
   /** Tell `cpu` about every mapping, now and from now on. */
   attachCpu(cpu: Cpu): void {
     this.cpus.add(cpu);
-    for (const v of this.vmas) cpu.map(BigInt(v.vm_start), v.vm_end - v.vm_start, v.prot, v.host);
+    for (const v of this.vmas) cpu.map(BigInt(v.vm_start), v.vm_end - v.vm_start, cpuProt(v), v.host);
   }
 
   detachCpu(cpu: Cpu): void {
@@ -148,6 +160,7 @@ export class MmStruct {
   unmapRange(start: number, len: number): void {
     const end = start + len;
     const kept: VmArea[] = [];
+    const dropped = new Set<CowShare>();
     for (const v of this.vmas) {
       if (v.vm_end <= start || v.vm_start >= end) { kept.push(v); continue; }
       const cutStart = Math.max(v.vm_start, start);
@@ -156,8 +169,10 @@ export class MmStruct {
       this.total_vm -= (cutEnd - cutStart) / PAGE_SIZE;
       if (v.vm_start < cutStart) kept.push(sliceVma(v, v.vm_start, cutStart));
       if (cutEnd < v.vm_end) kept.push(sliceVma(v, cutEnd, v.vm_end));
+      if (v.cow) dropped.add(v.cow);
     }
     this.vmas = kept;
+    for (const share of dropped) this.put_cow_share(share);
   }
 
   /**
@@ -176,7 +191,7 @@ export class MmStruct {
       if (v.vm_start < a) next.push(sliceVma(v, v.vm_start, a));
       next.push({ ...sliceVma(v, a, b), prot });
       if (b < v.vm_end) next.push(sliceVma(v, b, v.vm_end));
-      for (const cpu of this.cpus) cpu.protect(BigInt(a), b - a, prot);
+      for (const cpu of this.cpus) cpu.protect(BigInt(a), b - a, v.cow ? prot & ~PROT_WRITE : prot);
     }
     this.vmas = next;
     return true;
@@ -225,12 +240,69 @@ export class MmStruct {
     m.mmap_base = this.mmap_base;
     m.saved_auxv = this.saved_auxv.slice();
     m.stack_low = this.stack_low;
+    const counted = new Set<CowShare>();
     for (const v of this.vmas) {
-      const host = v.vm_flags & VM_SHARED ? v.host : copyTouchedPages(v.host);
-      m.vmas.push({ ...v, host });
+      if (v.vm_flags & VM_SHARED) { m.vmas.push({ ...v }); continue; }
+      const share = v.cow ?? (v.cow = { refs: 1 });
+      if (!counted.has(share)) { share.refs++; counted.add(share); }
+      m.vmas.push({ ...v });
+      if (v.prot & PROT_WRITE) for (const cpu of this.cpus) cpu.protect(BigInt(v.vm_start), v.vm_end - v.vm_start, cpuProt(v));
     }
     m.total_vm = this.total_vm;
     return m;
+  }
+
+  /**
+   * Linux do_wp_page(): a write to a copy-on-write area. If another
+   * address space still shares the bytes, this one gets its own copy of
+   * the area (pages never touched stay uncopied); if not, the area simply
+   * becomes writable again (Linux's reuse of an unshared page). Returns
+   * false when `addr` is not such an area (a real protection fault).
+   */
+  cow_fault(addr: number): boolean {
+    const v = this.find_vma(addr);
+    if (!v || !v.cow || !(v.prot & PROT_WRITE)) return false;
+    const share = v.cow;
+    if (share.refs > 1) {
+      // Copy only the COW_CHUNK around the write: the area is split, the rest stays shared.
+      const c0 = Math.max(v.vm_start, Math.floor(addr / COW_CHUNK) * COW_CHUNK);
+      const c1 = Math.min(v.vm_end, c0 + COW_CHUNK);
+      const mid = sliceVma(v, c0, c1);
+      const old = mid.host;
+      mid.host = copyTouchedPages(old);
+      mid.cow = null;
+      const pieces = [...(c0 > v.vm_start ? [sliceVma(v, v.vm_start, c0)] : []), mid, ...(c1 < v.vm_end ? [sliceVma(v, c1, v.vm_end)] : [])];
+      this.vmas.splice(this.vmas.indexOf(v), 1, ...pieces);
+      futex_rekey(this, old, mid.host);
+      for (const cpu of this.cpus) {
+        cpu.unmap(BigInt(c0), c1 - c0);
+        cpu.map(BigInt(c0), c1 - c0, mid.prot, mid.host);
+      }
+      this.put_cow_share(share);
+      return true;
+    }
+    for (const w of this.vmas) {
+      if (w.cow !== share) continue;
+      w.cow = null;
+      for (const cpu of this.cpus) cpu.protect(BigInt(w.vm_start), w.vm_end - w.vm_start, w.prot);
+    }
+    return true;
+  }
+
+  /** Give every writable copy-on-write area in `[addr, addr+len)` its own bytes before the kernel writes there. */
+  cow_break_range(addr: number, len: number): void {
+    const end = addr + len;
+    for (let at = addr; at < end;) {
+      const v = this.find_vma(at);
+      if (!v) return;
+      if (v.cow && (v.prot & PROT_WRITE)) this.cow_fault(at);
+      at = v.vm_end;
+    }
+  }
+
+  /** This address space stops holding `share` if no area of it still does. */
+  private put_cow_share(share: CowShare): void {
+    if (!this.vmas.some((v) => v.cow === share)) share.refs--;
   }
 
   private insert(vma: VmArea): void {
@@ -241,23 +313,25 @@ export class MmStruct {
   }
 }
 
+/** One page of zeros, to compare pages with (a native memcmp). */
+const ZERO_PAGE = Buffer.alloc(PAGE_SIZE);
+
 /**
- * A copy of `src` (page-aligned length and offset) in fresh memory, with
- * only the pages that hold a non-zero byte copied: the rest of a fresh
- * Uint8Array is zero already and the host commits no memory for it.
+ * A copy of `src` (a whole number of pages) in fresh memory, with only the
+ * pages that hold a non-zero byte copied: the rest of a fresh Uint8Array
+ * is zero already and the host commits no memory for it. Runs of touched
+ * pages are copied with one native copy each.
  */
 export function copyTouchedPages(src: Uint8Array): Uint8Array {
-  if (src.byteOffset % 4 !== 0 || src.length % PAGE_SIZE !== 0) return src.slice();
+  if (src.length % PAGE_SIZE !== 0) return src.slice();
   const dst = new Uint8Array(src.length);
-  const words = new Int32Array(src.buffer, src.byteOffset, src.length >> 2);
-  const perPage = PAGE_SIZE >> 2;
+  const view = Buffer.from(src.buffer, src.byteOffset, src.length);
   let runStart = -1;
-  for (let p = 0; p < words.length; p += perPage) {
-    let touched = false;
-    for (let i = p, end = p + perPage; i < end; i++) if (words[i] !== 0) { touched = true; break; }
-    if (touched) { if (runStart < 0) runStart = p; continue; }
-    if (runStart >= 0) { dst.set(src.subarray(runStart << 2, p << 2), runStart << 2); runStart = -1; }
+  for (let off = 0; off < src.length; off += PAGE_SIZE) {
+    const touched = !view.subarray(off, off + PAGE_SIZE).equals(ZERO_PAGE);
+    if (touched) { if (runStart < 0) runStart = off; continue; }
+    if (runStart >= 0) { dst.set(src.subarray(runStart, off), runStart); runStart = -1; }
   }
-  if (runStart >= 0) dst.set(src.subarray(runStart << 2), runStart << 2);
+  if (runStart >= 0) dst.set(src.subarray(runStart), runStart);
   return dst;
 }

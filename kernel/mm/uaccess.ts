@@ -36,6 +36,7 @@ export function copy_from_user(mm: MmStruct, addr: number, len: number): Uint8Ar
 export function copy_to_user(mm: MmStruct, addr: number, bytes: Uint8Array): boolean {
   if (!isValidRange(addr, bytes.length)) return false;
   if (!user_range_writable(mm, addr, bytes.length)) return false;
+  mm.cow_break_range(addr, bytes.length); // the kernel writes as the task would: copy-on-write first
   let done = 0;
   while (done < bytes.length) {
     const at = addr + done;

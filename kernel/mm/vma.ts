@@ -29,6 +29,17 @@ export interface VmArea {
   vm_pgoff: number;
   /** What /proc/self/maps shows for anonymous special areas: [stack], [heap], [vdso]. */
   name: string;
+  /**
+   * Set while `host` is shared copy-on-write with other address spaces
+   * (after fork): CPUs see the area read-only, and the first write copies
+   * it (mm_struct.ts cow_fault).
+   */
+  cow?: CowShare | null;
+}
+
+/** Host bytes shared copy-on-write: how many address spaces hold them. */
+export interface CowShare {
+  refs: number;
 }
 
 /** A copy of `vma` restricted to `[start, end)`, sharing its host bytes. */
