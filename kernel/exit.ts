@@ -6,11 +6,11 @@
  * executable. What remains is the zombie's exit code until it is reaped.
  */
 
-import { SIGCHLD, SIGKILL } from '../abi/signal.js';
+import { SI_USER, SIGCHLD, SIGKILL } from '../abi/signal.js';
 import { fput } from './fs/file.js';
 import { mm_release } from './fork.js';
 import type { Kernel } from './kernel.js';
-import { do_notify_parent } from './signal_deliver.js';
+import { do_notify_parent, kill_info, send_signal_info } from './signal_deliver.js';
 import { cancel_real_timer } from './syscalls/sys_sched.js';
 import { exitStatusOf, SIGNAL_GROUP_EXIT, type Task } from './task.js';
 import { finish_wait } from './wait.js';
@@ -79,6 +79,11 @@ function exit_files(k: Kernel, t: Task): void {
  */
 function find_new_reaper(k: Kernel, father: Task): Task | null {
   for (const th of father.signal.threads) if (th !== father && !th.exiting) return th;
+  // prctl(PR_SET_CHILD_SUBREAPER): the nearest ancestor that asked takes them.
+  for (let a = father.parent; a; a = a.parent) {
+    if (!a.signal.is_child_subreaper) continue;
+    for (const th of a.signal.threads) if (!th.exiting) return th;
+  }
   const init = k.tasks.get(1);
   if (init && !init.exiting && init.signal !== father.signal) {
     for (const th of init.signal.threads) if (!th.exiting) return th;
@@ -97,6 +102,10 @@ function forget_original_parent(k: Kernel, father: Task): void {
     for (const th of p.signal.threads) th.parent = reaper;
     p.exit_signal = SIGCHLD;
     if (reaper) reaper.children.add(p);
+    // prctl(PR_SET_PDEATHSIG): the child hears of its parent's death.
+    for (const th of p.signal.threads) {
+      if (th.pdeath_signal) send_signal_info(k, th.pdeath_signal, kill_info(th.pdeath_signal, null, SI_USER), p, 'process');
+    }
     if (p.state === 'zombie' && p.signal.threads.size === 0) {
       if (!reaper || do_notify_parent(k, p, p.exit_signal)) release_task(k, p);
     }

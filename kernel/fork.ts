@@ -98,6 +98,9 @@ export function copy_process(k: Kernel, cur: Task, args: KernelCloneArgs): Task 
 
   p.comm = cur.comm;
   p.personality = cur.personality;
+  p.no_new_privs = cur.no_new_privs;
+  p.dumpable = cur.dumpable;
+  if (thread) p.signal.is_child_subreaper = cur.signal.is_child_subreaper;
   p.blocked = cur.blocked;
   if (cur.exe_file) {
     p.exe_file = get_file(cur.exe_file);

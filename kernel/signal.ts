@@ -156,6 +156,18 @@ export function collect_signal(p: SigPending, sig: number): KSigInfo {
   return info;
 }
 
+/**
+ * Linux dequeue_signal() limited to `mask` (rt_sigtimedwait takes the
+ * signals it waits for, blocked or not): the thread's own first.
+ */
+export function dequeue_signal_mask(t: Task, mask: bigint): KSigInfo | null {
+  const others = ~mask & ((1n << 64n) - 1n);
+  let sig = next_signal(t.pending.signal, others);
+  if (sig) return collect_signal(t.pending, sig);
+  sig = next_signal(t.signal.shared_pending.signal, others);
+  return sig ? collect_signal(t.signal.shared_pending, sig) : null;
+}
+
 /** Linux flush_sigqueue_mask(): drop every pending `mask` signal from `p`. */
 export function flush_sigqueue_mask(p: SigPending, mask: bigint): void {
   p.signal &= ~mask;

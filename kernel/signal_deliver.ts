@@ -64,7 +64,7 @@ function prepare_signal(k: Kernel, sig: number, p: Task): boolean {
 
 /** Linux wants_signal(): `t` can take `sig` now. */
 function wants_signal(sig: number, t: Task): boolean {
-  if (t.blocked & sigmask(sig)) return false;
+  if ((t.blocked & sigmask(sig)) && !(t.sigwait_set & sigmask(sig))) return false;
   if (t.exiting) return false;
   if (sig === SIGKILL) return true;
   return t.state !== 'stopped';
@@ -85,7 +85,8 @@ function complete_signal(k: Kernel, sig: number, p: Task, type: PidType): void {
   const signal = p.signal;
   const handler = p.sighand.action[sig]!.handler;
   const fatal = !sig_kernel_ignore(sig) && !sig_kernel_stop(sig) && handler === SIG_DFL;
-  if (fatal && !(signal.flags & SIGNAL_GROUP_EXIT) && !sig_kernel_coredump(sig)) {
+  // Linux: not fatal to a thread that blocks it (one in rt_sigtimedwait waits for it: real_blocked).
+  if (fatal && !(signal.flags & SIGNAL_GROUP_EXIT) && !(t.blocked & sigmask(sig)) && !sig_kernel_coredump(sig)) {
     signal.flags = SIGNAL_GROUP_EXIT;
     signal.group_exit_code = sig;
     for (const th of signal.threads) {

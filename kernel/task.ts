@@ -93,6 +93,12 @@ export class SignalStruct {
   pgrp: number;
   session: number;
   rlim: Array<[bigint, bigint]>;
+  /** CPU time of reaped children, for getrusage(RUSAGE_CHILDREN) and times() (Linux cutime). */
+  cutime_ms = 0;
+  /** prctl(PR_SET_CHILD_SUBREAPER): orphans below this process come here rather than to pid 1. */
+  is_child_subreaper = false;
+  /** Nice value for getpriority/setpriority (kemu's scheduler does not weigh it). */
+  nice = 0;
   /** Set once the leader exec'd (setpgid on it gives EACCES), Linux did_exec in the leader. */
   did_exec = false;
 
@@ -174,8 +180,16 @@ export class Task {
   sleep_past_return = false;
   readonly sleep_entries: WaitQueueEntry[] = [];
   sleep_timer: ReturnType<typeof setTimeout> | null = null;
+  /** rt_sigtimedwait: blocked signals that still wake this sleeping thread (Linux's real_blocked trick). */
+  sigwait_set = 0n;
   /** Job control: this thread stopped for the group stop in signal.stop_code. */
   jobctl_stop_pending = false;
+  /** prctl(PR_SET_PDEATHSIG): the signal this task gets when its parent thread exits. */
+  pdeath_signal = 0;
+  /** prctl(PR_SET_DUMPABLE) (Linux keeps it in the mm). */
+  dumpable = 1;
+  /** prctl(PR_SET_NO_NEW_PRIVS): inherited, never cleared. */
+  no_new_privs = false;
   /** Guest instructions retired, an estimate for utime. */
   utime_ms = 0;
 

@@ -20,7 +20,8 @@ import { sleep_on } from '../wait.js';
 import { clockNow } from './sys_time.js';
 import { int, ptr, uint, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import {
-  __NR_alarm, __NR_clock_nanosleep, __NR_getitimer, __NR_nanosleep, __NR_sched_getaffinity, __NR_setitimer,
+  __NR_alarm, __NR_clock_nanosleep, __NR_getitimer, __NR_nanosleep, __NR_sched_get_priority_max, __NR_sched_get_priority_min,
+  __NR_sched_getaffinity, __NR_sched_getparam, __NR_sched_getscheduler, __NR_sched_setaffinity, __NR_setitimer,
 } from '../../abi/syscalls.js';
 
 const NS = 1_000_000_000n;
@@ -94,6 +95,39 @@ export function sys_sched_getaffinity(k: Kernel, t: Task, a: SyscallArgs): Sysca
   out[0] = 1;
   return copy_to_user(t.mm!, ptr(a[2]), out) ? 8 : -EFAULT;
 }
+
+/** Linux sched_setaffinity(): any mask that includes CPU 0 (kemu's one CPU) is accepted; one without it is EINVAL. */
+export function sys_sched_setaffinity(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = int(a[0]);
+  const len = uint(a[1]);
+  const raw = copy_from_user(t.mm!, ptr(a[2]), Math.min(len, 8));
+  if (!raw) return -EFAULT;
+  if (pid && !k.tasks.get(pid)) return -ESRCH;
+  return len > 0 && (raw[0]! & 1) ? 0 : -EINVAL;
+}
+
+/** Linux sched_getscheduler()/sched_getparam(): every task is SCHED_OTHER, priority 0. */
+export function sys_sched_getscheduler(k: Kernel, _t: Task, a: SyscallArgs): SyscallResult {
+  const pid = int(a[0]);
+  if (pid < 0) return -EINVAL;
+  return pid && !k.tasks.get(pid) ? -ESRCH : 0;
+}
+
+export function sys_sched_getparam(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = int(a[0]);
+  if (pid < 0 || a[1] === 0n) return -EINVAL;
+  if (pid && !k.tasks.get(pid)) return -ESRCH;
+  return copy_to_user(t.mm!, ptr(a[1]), new Uint8Array(4)) ? 0 : -EFAULT;
+}
+
+/** Linux sched_get_priority_max/min(): SCHED_FIFO and SCHED_RR 1..99, the others 0; an unknown policy is EINVAL. */
+function priorityRange(policy: number): [number, number] | null {
+  if (policy === 1 || policy === 2) return [1, 99]; // SCHED_FIFO, SCHED_RR
+  if (policy === 0 || policy === 3 || policy === 5 || policy === 6) return [0, 0]; // OTHER, BATCH, IDLE, DEADLINE
+  return null;
+}
+export const sys_sched_get_priority_max = (_k: Kernel, _t: Task, a: SyscallArgs): SyscallResult => priorityRange(int(a[0]))?.[1] ?? -EINVAL;
+export const sys_sched_get_priority_min = (_k: Kernel, _t: Task, a: SyscallArgs): SyscallResult => priorityRange(int(a[0]))?.[0] ?? -EINVAL;
 
 /** ITIMER_REAL of a process: a host timer that sends SIGALRM (Linux it_real_fn). */
 export interface RealTimer {
@@ -202,5 +236,10 @@ export const SCHED_SYSCALLS: readonly SyscallRow[] = [
   { nr: __NR_alarm, handler: sys_alarm, support: 'full', args: ['uint'] },
   { nr: __NR_setitimer, handler: sys_setitimer, support: 'partial', note: 'ITIMER_REAL only', args: ['int', 'ptr', 'ptr'] },
   { nr: __NR_sched_getaffinity, handler: sys_sched_getaffinity, support: 'full', args: ['int', 'uint', 'ptr'] },
+  { nr: __NR_sched_setaffinity, handler: sys_sched_setaffinity, support: 'full', note: 'one CPU', args: ['int', 'uint', 'ptr'] },
+  { nr: __NR_sched_getscheduler, handler: sys_sched_getscheduler, support: 'full', args: ['int'] },
+  { nr: __NR_sched_getparam, handler: sys_sched_getparam, support: 'full', args: ['int', 'ptr'] },
+  { nr: __NR_sched_get_priority_max, handler: sys_sched_get_priority_max, support: 'full', args: ['int'] },
+  { nr: __NR_sched_get_priority_min, handler: sys_sched_get_priority_min, support: 'full', args: ['int'] },
   { nr: __NR_clock_nanosleep, handler: sys_clock_nanosleep, support: 'full', args: ['int', 'hex', 'ptr', 'ptr'] },
 ];

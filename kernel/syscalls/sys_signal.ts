@@ -7,7 +7,7 @@
  * "returns", as in Linux.
  */
 
-import { EFAULT, EINVAL, EPERM, ERESTARTNOHAND, ESRCH } from '../../abi/errno.js';
+import { EAGAIN, EFAULT, EINVAL, EPERM, ERESTARTNOHAND, ESRCH } from '../../abi/errno.js';
 import {
   SA_EXPOSE_TAGBITS, SA_NOCLDSTOP, SA_NOCLDWAIT, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SA_RESTORER, SA_SIGINFO,
   SI_KERNEL, SI_TKILL, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SIGKILL, sigmask, SIGSEGV, SIGSTOP, SS_AUTODISARM,
@@ -15,15 +15,15 @@ import {
 import { RSP } from '../../emulator/regs.js';
 import type { Kernel } from '../kernel.js';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.js';
-import { _NSIG, flush_sigqueue_mask, sig_handler_ignored, signal_pending, UNBLOCKABLE } from '../signal.js';
+import { _NSIG, dequeue_signal_mask, flush_sigqueue_mask, sig_handler_ignored, signal_pending, UNBLOCKABLE } from '../signal.js';
 import { force_sig_fault, kill_info, send_signal_info } from '../signal_deliver.js';
-import { do_sigaltstack, restore_rt_frame, sas_ss_flags } from '../signal_frame.js';
+import { do_sigaltstack, encode_siginfo, restore_rt_frame, sas_ss_flags } from '../signal_frame.js';
 import type { Task } from '../task.js';
 import { sleep_on } from '../wait.js';
 import { int, NO_RETURN, ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import {
   __NR_kill, __NR_pause, __NR_rt_sigaction, __NR_rt_sigpending, __NR_rt_sigprocmask, __NR_rt_sigqueueinfo,
-  __NR_rt_sigreturn, __NR_rt_sigsuspend, __NR_rt_tgsigqueueinfo, __NR_sigaltstack, __NR_tgkill, __NR_tkill,
+  __NR_rt_sigreturn, __NR_rt_sigsuspend, __NR_rt_sigtimedwait, __NR_rt_tgsigqueueinfo, __NR_sigaltstack, __NR_tgkill, __NR_tkill,
 } from '../../abi/syscalls.js';
 
 /** Linux: the kernel's sigset_t on x86-64 is 8 bytes; any other sigsetsize is EINVAL. */
@@ -242,6 +242,42 @@ export function sys_rt_tgsigqueueinfo(k: Kernel, t: Task, a: SyscallArgs): Sysca
   return do_sigqueueinfo(k, t, p && p.tgid === tgid ? p : undefined, int(a[2]), ptr(a[3]), 'thread');
 }
 
+/**
+ * Linux do_sigtimedwait(): take a signal of `set` (blocked or not) with
+ * its siginfo, sleeping until one comes or the timeout passes (EAGAIN); a
+ * signal outside the set that runs a handler ends it with EINTR.
+ */
+export function sys_rt_sigtimedwait(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  if (a[3] !== SIGSET_SIZE) return -EINVAL;
+  const got = getSigset(t, ptr(a[0]));
+  if (got === null) return -EFAULT;
+  const these = got & ~UNBLOCKABLE;
+  const rb = t.restart_block!;
+  if (rb.deadline === undefined) {
+    rb.deadline = Infinity;
+    if (a[2] !== 0n) {
+      const raw = copy_from_user(t.mm!, ptr(a[2]), 16);
+      if (!raw) return -EFAULT;
+      const v = new DataView(raw.buffer);
+      const sec = v.getBigInt64(0, true);
+      const nsec = v.getBigInt64(8, true);
+      if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return -EINVAL;
+      rb.deadline = performance.now() + Number(sec) * 1000 + Number(nsec) / 1e6;
+    }
+  }
+  t.sigwait_set = 0n;
+  const info = dequeue_signal_mask(t, these);
+  if (info) {
+    if (a[1] !== 0n && !copy_to_user(t.mm!, ptr(a[1]), encode_siginfo(info))) return -EFAULT;
+    return info.signo;
+  }
+  if (performance.now() >= rb.deadline) return -EAGAIN;
+  t.sigwait_set = these;
+  rb.cleanup = () => { t.sigwait_set = 0n; };
+  if (!signal_pending(t)) sleep_on(t, [], Number.isFinite(rb.deadline) ? { deadline: rb.deadline } : {});
+  return -ERESTARTNOHAND;
+}
+
 /** This family's rows of the syscall table (see table.ts). */
 export const SIGNAL_SYSCALLS: readonly SyscallRow[] = [
   { nr: __NR_rt_sigaction, handler: sys_rt_sigaction, support: 'full', args: ['int', 'ptr', 'ptr', 'uint'] },
@@ -253,6 +289,7 @@ export const SIGNAL_SYSCALLS: readonly SyscallRow[] = [
   { nr: __NR_rt_sigqueueinfo, handler: sys_rt_sigqueueinfo, support: 'full', args: ['int', 'int', 'ptr'] },
   { nr: __NR_rt_sigsuspend, handler: sys_rt_sigsuspend, support: 'full', args: ['ptr', 'uint'] },
   { nr: __NR_sigaltstack, handler: sys_sigaltstack, support: 'full', args: ['ptr', 'ptr'] },
+  { nr: __NR_rt_sigtimedwait, handler: sys_rt_sigtimedwait, support: 'full', args: ['ptr', 'ptr', 'ptr', 'uint'] },
   { nr: __NR_tkill, handler: sys_tkill, support: 'full', args: ['int', 'int'] },
   { nr: __NR_tgkill, handler: sys_tgkill, support: 'full', args: ['int', 'int', 'int'] },
   { nr: __NR_rt_tgsigqueueinfo, handler: sys_rt_tgsigqueueinfo, support: 'full', args: ['int', 'int', 'int', 'ptr'] },

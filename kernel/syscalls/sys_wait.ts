@@ -49,12 +49,16 @@ function eligible(wo: WaitOpts, p: Task): boolean {
 }
 
 /** Linux wait_task_zombie(): report (and unless WNOWAIT reap) a child that has ended. */
-function wait_task_zombie(k: Kernel, wo: WaitOpts, p: Task): WaitResult | null {
+function wait_task_zombie(k: Kernel, t: Task, wo: WaitOpts, p: Task): WaitResult | null {
   if (!(wo.flags & WEXITED)) return null;
   const word = p.signal.flags & SIGNAL_GROUP_EXIT ? p.signal.group_exit_code : p.exit_code;
   const r: WaitResult = { pid: p.tgid, uid: p.cred.uid, cause: CLD_EXITED, status: (word >> 8) & 0xff, word, utime_ms: p.utime_ms };
   if (word & 0x7f) { r.cause = word & 0x80 ? CLD_DUMPED : CLD_KILLED; r.status = word & 0x7f; }
-  if (!(wo.flags & WNOWAIT)) release_task(k, p);
+  if (!(wo.flags & WNOWAIT)) {
+    // Linux wait_task_zombie(): the child's times join the parent's cutime.
+    t.signal.cutime_ms += p.utime_ms + p.signal.cutime_ms;
+    release_task(k, p);
+  }
   return r;
 }
 
@@ -89,7 +93,7 @@ function do_wait(k: Kernel, t: Task, wo: WaitOpts): WaitResult | number {
       if (p.state === 'zombie') {
         // Linux delay_group_leader(): a leader whose threads still run is not reported yet.
         if (p.signal.threads.size === 0) {
-          const r = wait_task_zombie(k, wo, p);
+          const r = wait_task_zombie(k, t, wo, p);
           if (r) return r;
         }
         continue;

@@ -22,6 +22,7 @@ import { PROCESS_SYSCALLS } from './sys_process.js';
 import { RW_SYSCALLS } from './sys_rw.js';
 import { SCHED_SYSCALLS } from './sys_sched.js';
 import { SIGNAL_SYSCALLS } from './sys_signal.js';
+import { SYS_SYSCALLS } from './sys_sys.js';
 import { STAT_SYSCALLS } from './sys_stat.js';
 import { TIME_SYSCALLS } from './sys_time.js';
 import { XATTR_SYSCALLS } from './sys_xattr.js';
@@ -30,7 +31,7 @@ import type { SyscallEntry, SyscallRow } from './types.js';
 
 export const FAMILIES: ReadonlyArray<readonly SyscallRow[]> = [
   RW_SYSCALLS, FS_SYSCALLS, STAT_SYSCALLS, DIR_SYSCALLS, ATTR_SYSCALLS, MEMFD_SYSCALLS, XATTR_SYSCALLS, FILEOPS_SYSCALLS, MM_SYSCALLS, PROCESS_SYSCALLS, SIGNAL_SYSCALLS, TIME_SYSCALLS,
-  FORK_SYSCALLS, WAIT_SYSCALLS, PIPE_SYSCALLS, FD_SYSCALLS, POLL_SYSCALLS, FUTEX_SYSCALLS, SCHED_SYSCALLS,
+  FORK_SYSCALLS, WAIT_SYSCALLS, PIPE_SYSCALLS, FD_SYSCALLS, POLL_SYSCALLS, FUTEX_SYSCALLS, SCHED_SYSCALLS, SYS_SYSCALLS,
 ];
 
 /** A fresh table (each kernel owns one, so layers above can add entries). */
