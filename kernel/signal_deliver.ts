@@ -12,7 +12,7 @@
  * continues or ignores.
  */
 
-import { EINTR, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTSYS } from '../abi/errno.js';
+import { EINTR, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTSYS, ESRCH } from '../abi/errno.js';
 import { RLIMIT_CORE } from '../abi/process.js';
 import {
   CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SA_NOCLDSTOP, SA_NOCLDWAIT, SA_NODEFER, SA_RESETHAND,
@@ -117,6 +117,18 @@ export function send_signal_info(k: Kernel, sig: number, info: KSigInfo, p: Task
 /** kill(2)'s siginfo: SI_USER from `sender` (Linux prepare_kill_siginfo). */
 export function kill_info(sig: number, sender: Task | null, code = SI_USER): KSigInfo {
   return { signo: sig, errno: 0, code, pid: sender ? sender.tgid : 0, uid: sender ? sender.cred.uid : 0 };
+}
+
+/**
+ * Linux kill_pid(): host code (a module, the admin) sends `sig` to the
+ * process holding `pid`, as the kernel would (SI_KERNEL). Returns 0, or
+ * -ESRCH when there is no such process.
+ */
+export function kill_pid(k: Kernel, pid: number, sig: number): number {
+  const p = k.tasks.get(pid);
+  if (!p || p.state === 'dead') return -ESRCH;
+  send_signal_info(k, sig, { signo: sig, errno: 0, code: SI_KERNEL }, p.group_leader.state === 'dead' ? p : p.group_leader, 'process');
+  return 0;
 }
 
 /** Linux send_sig(sig, p, 0): to one thread, as if `current` had sent it (SIGPIPE from a pipe write). */
