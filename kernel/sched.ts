@@ -119,6 +119,7 @@ export class Scheduler {
       if (t.state === 'runnable' && t.cpu) this.enqueue(t);
       if (performance.now() - lastYield >= YIELD_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
+        this.sweep(); // host code may have made tasks while we were away
         lastYield = performance.now();
       }
     }
@@ -170,7 +171,9 @@ export class Scheduler {
     }
     t.utime_ms += performance.now() - start;
     if (t.state === 'runnable' && t.cpu && signal_pending(t)) do_signal(k, t);
+    // Outside a task's slice there is no `current`: host code runs as kernel code.
     current = null;
+    k.current = null;
   }
 
   private handleCpuExit(t: Task, exit: CpuExit): void {

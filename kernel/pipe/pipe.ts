@@ -49,6 +49,8 @@ export class PipeInodeInfo extends Inode {
   max_usage = PIPE_DEF_BUFFERS;
   readers = 0;
   writers = 0;
+  /** Pages read empty, kept for the next writes (Linux keeps one as pipe->tmp_page). */
+  private readonly free_pages: Uint8Array[] = [];
   /** Linux 5.6+ splits the wait queue: readers wait on rd_wait, writers on wr_wait. */
   readonly rd_wait = new WaitQueueHead();
   readonly wr_wait = new WaitQueueHead();
@@ -79,7 +81,10 @@ export class PipeInodeInfo extends Inode {
       buf.offset += chars;
       buf.len -= chars;
       if (buf.packet) { total = chars; buf.len = 0; }
-      if (!buf.len) this.bufs.shift();
+      if (!buf.len) {
+        this.bufs.shift();
+        if (this.free_pages.length < this.max_usage) this.free_pages.push(buf.page);
+      }
       total -= chars;
       if (!total) break;
     }
@@ -109,7 +114,7 @@ export class PipeInodeInfo extends Inode {
     }
     while (ret < src.length && !this.full) {
       const n = Math.min(PAGE_SIZE, src.length - ret);
-      const page = new Uint8Array(PAGE_SIZE);
+      const page = this.free_pages.pop() ?? new Uint8Array(PAGE_SIZE);
       page.set(src.subarray(ret, ret + n));
       this.bufs.push({ page, offset: 0, len: n, canMerge: !packet, packet });
       ret += n;
