@@ -172,7 +172,9 @@ export function mm_release(_k: Kernel, t: Task, mm: MmStruct | null): void {
 /**
  * Linux fs/exec.c de_thread(): before exec replaces the image, every other
  * thread of the group is killed; an exec from a thread that is not the
- * leader takes over the leader's pid. The handlers stop being shared.
+ * leader takes over the leader's pid. The handlers and the fd table stop
+ * being shared (Linux unshare_files() happens at exec's start; nothing can
+ * see the difference before this point).
  * Also marks the process as having exec'd (setpgid's EACCES, Linux
  * PF_FORKNOEXEC cleared by flush_old_exec).
  */
@@ -196,6 +198,10 @@ export function de_thread(k: Kernel, t: Task): number {
   t.exit_signal = SIGCHLD;
   for (const o of k.tasks.values()) {
     if (o !== t && o.sighand === t.sighand && o.alive) { t.sighand = t.sighand.clone(); break; }
+  }
+  // Linux do_execveat_common() unshare_files(): close-on-exec must not close another process's fds.
+  for (const o of k.tasks.values()) {
+    if (o !== t && o.files === t.files && o.alive && !o.exiting) { t.files = t.files.dup(); break; }
   }
   t.signal.did_exec = true;
   return 0;
