@@ -19,7 +19,7 @@ import {
 import { SIGCHLD, SIGKILL } from '../abi/signal.js';
 import { FS_BASE, RAX, RSP } from '../emulator/regs.js';
 import { get_file } from './fs/file.js';
-import { futex_wake } from './futex.js';
+import { exit_robust_list, futex_wake } from './futex.js';
 import type { Kernel } from './kernel.js';
 import type { MmStruct } from './mm/mm_struct.js';
 import { put_user_u32 } from './mm/uaccess.js';
@@ -157,6 +157,7 @@ export function do_fork(k: Kernel, cur: Task): number {
  * others still use the mm; a vfork parent waiting for this child wakes.
  */
 export function mm_release(_k: Kernel, t: Task, mm: MmStruct | null): void {
+  exit_robust_list(t); // Linux futex_exit_release(), just before mm_release()
   if (t.clear_child_tid && mm) {
     if (mm.users > 1) {
       put_user_u32(mm, t.clear_child_tid, 0);

@@ -12,6 +12,7 @@
  */
 
 import type { MmStruct } from './mm/mm_struct.js';
+import { get_user_u32, get_user_u64, put_user_u32 } from './mm/uaccess.js';
 import type { Task } from './task.js';
 
 export interface FutexKey {
@@ -127,4 +128,56 @@ export function futex_rekey(mm: MmStruct, oldHost: Uint8Array, newHost: Uint8Arr
       futex_queue(w);
     }
   }
+}
+
+/** Linux ROBUST_LIST_LIMIT: a list walk stops after this many entries (a loop in the list). */
+const ROBUST_LIST_LIMIT = 2048;
+const FUTEX_WAITERS = 0x80000000;
+const FUTEX_OWNER_DIED = 0x40000000;
+const FUTEX_TID_MASK = 0x3fffffff;
+
+/**
+ * Linux handle_futex_death(): a lock word the dead thread still owns gets
+ * FUTEX_OWNER_DIED (keeping FUTEX_WAITERS), and one waiter is woken to
+ * find it (pthread_mutex_lock then returns EOWNERDEAD).
+ */
+function handle_futex_death(t: Task, uaddr: number, pi: boolean, pending: boolean): void {
+  const mm = t.mm!;
+  if (uaddr % 4 !== 0) return;
+  const v = get_user_u32(mm, uaddr);
+  if (v === null) return;
+  if (pending && !pi && v === 0) { futex_wake(mm, uaddr, 1); return; }
+  if ((v & FUTEX_TID_MASK) !== t.pid) return;
+  const next = ((v & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0;
+  if (!put_user_u32(mm, uaddr, next)) return;
+  if (!pi && (v & FUTEX_WAITERS)) futex_wake(mm, uaddr, 1);
+}
+
+/**
+ * Linux exit_robust_list(): walk the robust mutexes a dying thread holds
+ * (registered with set_robust_list: struct robust_list_head { next,
+ * futex_offset, list_op_pending }; the low bit of each pointer marks a PI
+ * mutex) and mark each one's owner dead.
+ */
+export function exit_robust_list(t: Task): void {
+  const mm = t.mm;
+  const head = t.robust_list;
+  if (!mm || !head) return;
+  t.robust_list = 0;
+  const next0 = get_user_u64(mm, head);
+  const offset = get_user_u64(mm, head + 8);
+  const pendingRaw = get_user_u64(mm, head + 16);
+  if (next0 === null || offset === null || pendingRaw === null) return;
+  const futex_offset = Number(BigInt.asIntN(64, offset));
+  const pending = Number(pendingRaw & ~1n);
+  let entry = Number(next0 & ~1n);
+  let pi = (next0 & 1n) !== 0n;
+  for (let limit = ROBUST_LIST_LIMIT; entry !== head && limit > 0; limit--) {
+    const nextRaw = get_user_u64(mm, entry);
+    if (entry !== pending) handle_futex_death(t, entry + futex_offset, pi, false);
+    if (nextRaw === null) return;
+    entry = Number(nextRaw & ~1n);
+    pi = (nextRaw & 1n) !== 0n;
+  }
+  if (pending) handle_futex_death(t, pending + futex_offset, (pendingRaw & 1n) !== 0n, true);
 }

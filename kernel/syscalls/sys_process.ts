@@ -15,7 +15,7 @@ import { TASK_SIZE } from '../mm/mm_struct.js';
 import { copy_from_user, copy_to_user, put_user_u32, put_user_u64 } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
 import { int, NO_RETURN, ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
-import { __NR_getpgid, __NR_getpgrp, __NR_getrlimit, __NR_getsid, __NR_setpgid, __NR_setrlimit, __NR_setsid } from '../../abi/syscalls.js';
+import { __NR_get_robust_list, __NR_getpgid, __NR_getpgrp, __NR_getrlimit, __NR_getsid, __NR_setpgid, __NR_setrlimit, __NR_setsid } from '../../abi/syscalls.js';
 import { __NR_arch_prctl, __NR_exit, __NR_exit_group, __NR_getegid, __NR_geteuid, __NR_getgid, __NR_getpid, __NR_getppid, __NR_gettid, __NR_getuid, __NR_prlimit64, __NR_rseq, __NR_sched_yield, __NR_set_robust_list, __NR_set_tid_address, __NR_uname } from '../../abi/syscalls.js';
 
 /** Linux sys_exit: this thread ends; the status word is (code & 0xff) << 8. */
@@ -50,6 +50,15 @@ export function sys_set_robust_list(_k: Kernel, t: Task, a: SyscallArgs): Syscal
   if (a[1] !== 24n) return -EINVAL;
   t.robust_list = ptr(a[0]);
   return 0;
+}
+
+/** Linux get_robust_list: another task's list head (pid 0: the caller) and its size, 24. */
+export function sys_get_robust_list(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+  const pid = int(a[0]);
+  const p = pid ? k.tasks.get(pid) : t;
+  if (!p || p.state === 'dead') return -ESRCH;
+  if (!put_user_u64(t.mm!, ptr(a[2]), 24n)) return -EFAULT;
+  return put_user_u64(t.mm!, ptr(a[1]), BigInt(p.robust_list)) ? 0 : -EFAULT;
 }
 
 /**
@@ -237,6 +246,7 @@ export const PROCESS_SYSCALLS: readonly SyscallRow[] = [
   { nr: __NR_set_tid_address, handler: sys_set_tid_address, support: 'full', args: ['ptr'] },
   { nr: __NR_exit_group, handler: sys_exit_group, support: 'full', args: ['int'] },
   { nr: __NR_set_robust_list, handler: sys_set_robust_list, support: 'full', args: ['ptr', 'uint'] },
+  { nr: __NR_get_robust_list, handler: sys_get_robust_list, support: 'full', args: ['int', 'ptr', 'ptr'] },
   { nr: __NR_prlimit64, handler: sys_prlimit64, support: 'partial', note: 'kept per process; RLIMIT_NOFILE, RLIMIT_STACK and RLIMIT_CORE take effect', args: ['int', 'int', 'ptr', 'ptr'] },
   { nr: __NR_rseq, handler: sys_rseq, support: 'full', args: ['ptr', 'uint', 'hex', 'hex'] },
   { nr: __NR_getrlimit, handler: sys_getrlimit, support: 'full', args: ['int', 'ptr'] },
