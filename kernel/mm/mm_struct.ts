@@ -259,9 +259,9 @@ export class MmStruct {
    * becomes writable again (Linux's reuse of an unshared page). Returns
    * false when `addr` is not such an area (a real protection fault).
    */
-  cow_fault(addr: number): boolean {
+  cow_fault(addr: number, force = false): boolean {
     const v = this.find_vma(addr);
-    if (!v || !v.cow || !(v.prot & PROT_WRITE)) return false;
+    if (!v || !v.cow || (!(v.prot & PROT_WRITE) && !force)) return false;
     const share = v.cow;
     if (share.refs > 1) {
       // Copy only the COW_CHUNK around the write: the area is split, the rest stays shared.
@@ -289,13 +289,22 @@ export class MmStruct {
     return true;
   }
 
-  /** Give every writable copy-on-write area in `[addr, addr+len)` its own bytes before the kernel writes there. */
-  cow_break_range(addr: number, len: number): void {
+  /**
+   * Give every writable copy-on-write area in `[addr, addr+len)` its own
+   * bytes before the kernel writes there; with `force`, read-only ones too
+   * (madvise(MADV_DONTNEED) zeroes pages whatever their protection).
+   */
+  cow_break_range(addr: number, len: number, force = false): void {
     const end = addr + len;
     for (let at = addr; at < end;) {
       const v = this.find_vma(at);
       if (!v) return;
-      if (v.cow && (v.prot & PROT_WRITE)) this.cow_fault(at);
+      if (v.cow && ((v.prot & PROT_WRITE) || force)) {
+        this.cow_fault(at, force);
+        const w = this.find_vma(at)!;
+        at = w.cow ? w.vm_end : Math.min(w.vm_end, Math.floor(at / COW_CHUNK) * COW_CHUNK + COW_CHUNK);
+        continue;
+      }
       at = v.vm_end;
     }
   }

@@ -146,6 +146,7 @@ export function sys_madvise(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult 
 }
 
 function dontneed(mm: MmStruct, start: number, end: number): void {
+  mm.cow_break_range(start, end - start, true); // memory shared with a fork child is not ours to zero
   for (const v of mm.areas()) {
     if (v.vm_end <= start || v.vm_start >= end || (v.vm_flags & VM_SHARED)) continue;
     const a = Math.max(start, v.vm_start) - v.vm_start;
