@@ -148,8 +148,7 @@ export class Scheduler {
    * code until it sleeps, exits, or the slice is spent. A task with nobody
    * waiting for the CPU gets a slice LONE_SLICES times longer: there is no
    * one to be fair to (Linux would not switch either), only Node's event
-   * loop to visit, and every stop of a running Unicorn engine is a risk
-   * (see emulator/unicorn/README.md).
+   * loop to visit, and every engine stop and restart costs time.
    */
   runSlice(t: Task): void {
     const k = this.k;
