@@ -6,7 +6,7 @@
 import type { Engine } from '../engine.js';
 import { InterpCpu } from './cpu.js';
 import type { InterpOptions } from './cpu.js';
-import { EDX1 } from './ops/system.js';
+import { CPUID_EDX1 } from '../cpuid.js';
 
 export { InterpCpu } from './cpu.js';
 export type { InterpOptions } from './cpu.js';
@@ -15,7 +15,7 @@ export type { InterpOptions } from './cpu.js';
 export function createInterpEngine(options: InterpOptions = {}): Engine {
   return {
     name: 'interp',
-    hwcap: EDX1 >>> 0,
+    hwcap: CPUID_EDX1,
     createCpu: () => new InterpCpu(options),
   };
 }

@@ -45,7 +45,8 @@ export const UC_HOOK_MEM_INVALID =
   UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED | UC_HOOK_MEM_FETCH_UNMAPPED |
   UC_HOOK_MEM_READ_PROT | UC_HOOK_MEM_WRITE_PROT | UC_HOOK_MEM_FETCH_PROT;
 
-/** uc_x86_insn: the only instruction hooked. */
+/** uc_x86_insn: the instructions hooked. */
+export const UC_X86_INS_CPUID = 113;
 export const UC_X86_INS_SYSCALL = 699;
 
 /** uc_control_type and the UC_CTL() encoding: type | nr_args << 26 | rw << 30. */

@@ -92,6 +92,8 @@ export class UnicornCpu implements Cpu {
       const hh: [bigint] = [0n];
       check(lib, lib.uc_hook_add(uc, hh, C.UC_HOOK_INSN, lib.cbSyscall, null, 1n, 0n,
         'int', C.UC_X86_INS_SYSCALL), 'syscall hook');
+      check(lib, lib.uc_hook_add(uc, hh, C.UC_HOOK_INSN, lib.cbCpuid, null, 1n, 0n,
+        'int', C.UC_X86_INS_CPUID), 'cpuid hook');
       check(lib, lib.uc_hook_add(uc, hh, C.UC_HOOK_INTR, lib.cbIntr, null, 1n, 0n), 'intr hook');
       check(lib, lib.uc_hook_add(uc, hh, C.UC_HOOK_MEM_INVALID, lib.cbMemInvalid, null, 1n, 0n), 'mem hook');
       check(lib, lib.uc_hook_add(uc, hh, C.UC_HOOK_MEM_READ | C.UC_HOOK_MEM_WRITE, lib.cbMemNop, null,

@@ -10,8 +10,9 @@
  */
 
 import { createRequire } from 'node:module';
+import { cpuidLeaf } from '../cpuid.js';
 import { EngineUnavailableError } from '../engine.js';
-import { UC_API_MAJOR } from './consts.js';
+import { UC_API_MAJOR, UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX } from './consts.js';
 
 /** The part of koffi's API used here (typed locally: koffi is optional). */
 export interface Koffi {
@@ -45,8 +46,9 @@ export interface UnicornLib {
   readonly path: string;
   readonly version: string;
   readonly hookRecord: HookRecord;
-  /** The four process-wide callbacks, for uc_hook_add. */
+  /** The five process-wide callbacks, for uc_hook_add. */
   readonly cbSyscall: unknown;
+  readonly cbCpuid: unknown;
   readonly cbIntr: unknown;
   readonly cbMemInvalid: unknown;
   readonly cbMemNop: unknown;
@@ -57,6 +59,7 @@ export interface UnicornLib {
   uc_mem_unmap(uc: UcHandle, addr: bigint, size: number): number;
   uc_mem_protect(uc: UcHandle, addr: bigint, size: number, perms: number): number;
   uc_reg_write(uc: UcHandle, regid: number, value: ArrayBufferView): number;
+  uc_reg_read(uc: UcHandle, regid: number, value: ArrayBufferView): number;
   uc_reg_read_batch(uc: UcHandle, regs: Int32Array, vals: BigUint64Array, count: number): number;
   uc_reg_write_batch(uc: UcHandle, regs: Int32Array, vals: BigUint64Array, count: number): number;
   uc_emu_start(uc: UcHandle, begin: bigint, until: bigint, timeoutUs: bigint | number, count: number): number;
@@ -151,18 +154,35 @@ function bind(): UnicornLib {
     }
     return false;
   }, koffi.pointer(protoMem));
+  // CPUID answers from emulator/cpuid.ts (Unicorn 2.0's own lacks FPU and
+  // MMX); returning 1 tells Unicorn the instruction is done.
+  const uc_reg_read = f('int uc_reg_read(uc_engine *uc, int regid, void *value)');
+  const uc_reg_write = f('int uc_reg_write(uc_engine *uc, int regid, const void *value)');
+  const protoCpuid = koffi.proto('int kemu_uc_cpuid_cb(uc_engine *uc, void *user)');
+  const cpuidRegs = new BigUint64Array(1);
+  const cbCpuid = koffi.register((uc: UcHandle) => {
+    uc_reg_read(uc, UC_X86_REG_RAX, cpuidRegs);
+    const leaf = Number(cpuidRegs[0]! & 0xffffffffn);
+    uc_reg_read(uc, UC_X86_REG_RCX, cpuidRegs);
+    const out = cpuidLeaf(leaf, Number(cpuidRegs[0]! & 0xffffffffn));
+    [UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX].forEach((reg, k) => {
+      cpuidRegs[0] = BigInt(out[k]!);
+      uc_reg_write(uc, reg, cpuidRegs);
+    });
+    return 1;
+  }, koffi.pointer(protoCpuid));
   // Never called (its range is empty of guest addresses); see README "precise RIP".
   const cbMemNop = koffi.register(() => true, koffi.pointer(protoMem));
 
   return {
-    koffi, path, version: versionText, hookRecord, cbSyscall, cbIntr, cbMemInvalid, cbMemNop,
+    koffi, path, version: versionText, hookRecord, cbSyscall, cbCpuid, cbIntr, cbMemInvalid, cbMemNop,
     uc_open: f('int uc_open(int arch, int mode, _Out_ uc_engine **uc)'),
     uc_close: f('int uc_close(uc_engine *uc)'),
     uc_strerror: f('const char *uc_strerror(int code)'),
     uc_mem_map_ptr: f('int uc_mem_map_ptr(uc_engine *uc, uint64_t address, size_t size, uint32_t perms, void *ptr)'),
     uc_mem_unmap: f('int uc_mem_unmap(uc_engine *uc, uint64_t address, size_t size)'),
     uc_mem_protect: f('int uc_mem_protect(uc_engine *uc, uint64_t address, size_t size, uint32_t perms)'),
-    uc_reg_write: f('int uc_reg_write(uc_engine *uc, int regid, const void *value)'),
+    uc_reg_write, uc_reg_read,
     uc_reg_read_batch: f('int uc_reg_read_batch(uc_engine *uc, const int32_t *regs, void *vals, int count)'),
     uc_reg_write_batch: f('int uc_reg_write_batch(uc_engine *uc, const int32_t *regs, void *vals, int count)'),
     uc_emu_start: f('int uc_emu_start(uc_engine *uc, uint64_t begin, uint64_t until, uint64_t timeout, size_t count)'),

@@ -6,12 +6,15 @@
  * See README.md beside this file.
  */
 
+import { CPUID_EDX1 } from '../cpuid.js';
 import { type Cpu, type Engine, EngineUnavailableError } from '../engine.js';
 import { UnicornCpu } from './cpu.js';
 import { loadUnicornLib, type UnicornLib } from './ffi.js';
 
 export class UnicornEngine implements Engine {
   readonly name = 'unicorn';
+  /** CPUID.1:EDX of the model the CPUID hook reports (AT_HWCAP). */
+  readonly hwcap = CPUID_EDX1;
 
   constructor(private readonly lib: UnicornLib) {}
 

@@ -3,14 +3,11 @@
  * cpuid, rdtsc, the flag-bit instructions, nops and fences, and the ones
  * that end run() with an exception (ud2, hlt, int3, int n, privileged ones).
  *
- * CPUID describes exactly what this interpreter implements (DESIGN.md: report
- * a coherent model, glibc picks its routines by it): a family 6 "GenuineIntel"
- * CPU with x87, TSC, CX8, CMOV, FXSR, SSE, SSE2, CX16, POPCNT, SYSCALL, NX,
- * LM and LAHF in long mode; no MMX (not implemented, though every real
- * x86-64 CPU has it: compilers do not emit it for x86-64 and glibc and musl
- * run without it), no SSE3+, no AVX, no XSAVE/OSXSAVE, no BMI.
+ * CPUID describes exactly what this interpreter implements: the model is
+ * emulator/cpuid.ts, shared with the unicorn engine.
  */
 
+import { cpuidLeaf } from '../../cpuid.js';
 import { getFlags, setArith } from '../flags.js';
 import type { Handler } from '../insn.js';
 import { Trap } from '../memory.js';
@@ -66,52 +63,9 @@ export const opRdtsc: Handler = (c) => {
 };
 let tscBump = 0;
 
-function str4(s: string): number {
-  return (s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24)) >>> 0;
-}
-
-const BRAND = 'kemu x86-64 TypeScript interpreter'.padEnd(48, '\0');
-
-// Leaf 1 feature bits (EDX1 is also AT_HWCAP: Engine.hwcap).
-export const EDX1 = (1 << 0) /* FPU */ | (1 << 4) /* TSC */ | (1 << 8) /* CX8 */ | (1 << 15) /* CMOV */
-  | (1 << 24) /* FXSR */ | (1 << 25) /* SSE */ | (1 << 26) /* SSE2 */;
-const ECX1 = (1 << 13) /* CX16 */ | (1 << 23) /* POPCNT */;
-
-/** One cache level for leaf 4: type (1 data, 2 instruction, 3 unified), level, ways, sets, 64-byte lines. */
-function leaf4(type: number, level: number, ways: number, sets: number, shared: number): number[] {
-  const eax = type | (level << 5) | (1 << 8) /* self-initialising */ | ((shared - 1) << 14);
-  const ebx = (63) | (0 << 12) | ((ways - 1) << 22);
-  return [eax, ebx, sets - 1, 0];
-}
-
-const CACHES = [
-  leaf4(1, 1, 8, 64, 1), // L1d 32 KiB
-  leaf4(2, 1, 8, 64, 1), // L1i 32 KiB
-  leaf4(3, 2, 8, 1024, 1), // L2 512 KiB
-  leaf4(3, 3, 16, 8192, 1), // L3 8 MiB
-];
-
-function cpuid(leaf: number, sub: number): number[] {
-  switch (leaf) {
-    case 0: return [7, str4('Genu'), str4('ntel'), str4('ineI')];
-    case 1: return [0x000306a9 /* family 6 model 58 stepping 9 */, 0x00010800 /* 1 logical CPU, clflush 64 */, ECX1, EDX1];
-    case 2: return [0x00feff01, 0, 0, 0]; // "use leaf 4"
-    case 4: return sub < CACHES.length ? CACHES[sub]! : [0, 0, 0, 0];
-    case 0x80000000: return [0x80000008, 0, 0, 0];
-    case 0x80000001: return [0, 0, 1 /* LAHF/SAHF in long mode */, (1 << 11) /* SYSCALL */ | (1 << 20) /* NX */ | (1 << 29) /* LM */];
-    case 0x80000002: case 0x80000003: case 0x80000004: {
-      const o = (leaf - 0x80000002) * 16;
-      return [0, 1, 2, 3].map((k) => str4(BRAND.slice(o + 4 * k, o + 4 * k + 4)));
-    }
-    case 0x80000006: return [0, 0, (512 << 16) | (8 << 12) | 64, 0];
-    case 0x80000008: return [0x3027 /* 39 physical, 48 linear address bits */, 0, 0, 0];
-    default: return [0, 0, 0, 0]; // leaf 7 included: no extended features
-  }
-}
-
 /** 0F A2: cpuid. */
 export const opCpuid: Handler = (c) => {
   const r = c.r;
-  const [a, b, cx, d] = cpuid(r[0]!, r[2]!);
-  r[0] = a! >>> 0; r[1] = 0; r[6] = b! >>> 0; r[7] = 0; r[2] = cx! >>> 0; r[3] = 0; r[4] = d! >>> 0; r[5] = 0;
+  const [a, b, cx, d] = cpuidLeaf(r[0]!, r[2]!);
+  r[0] = a; r[1] = 0; r[6] = b; r[7] = 0; r[2] = cx; r[3] = 0; r[4] = d; r[5] = 0;
 };
