@@ -56,9 +56,10 @@ export class InterpCpu implements Cpu {
 
   /**
    * XMM0-15, 16 bytes each, then two scratch slots (16, 17) that hold memory
-   * operands of SSE instructions; typed views over the same bytes.
+   * operands of SSE instructions, and two (18, 19) on which MMX instructions
+   * run their SSE counterparts (ops/mmx.ts); typed views over the same bytes.
    */
-  readonly xmmBuf = new ArrayBuffer(18 * 16);
+  readonly xmmBuf = new ArrayBuffer(20 * 16);
   readonly xb = new Uint8Array(this.xmmBuf);
   readonly xsb = new Int8Array(this.xmmBuf);
   readonly xw = new Uint16Array(this.xmmBuf);

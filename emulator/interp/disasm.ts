@@ -53,8 +53,11 @@ export function memOperand(i: Insn): string {
 function operand(tok: string, i: Insn, immIndex: { n: number }): string {
   const k = tok[0]!;
   switch (k) {
-    case 'E': case 'M': case 'R': case 'Q': case 'N':
+    case 'E': case 'M': case 'R':
       return i.mod === 3 ? regName(i.rm, sizeOf(tok, i), i.rex) : memOperand(i);
+    case 'P': return `mm${i.reg & 7}`;
+    case 'N': return `mm${i.rm & 7}`;
+    case 'Q': return i.mod === 3 ? `mm${i.rm & 7}` : memOperand(i);
     case 'G': return regName(i.reg, sizeOf(tok, i), i.rex);
     case 'Z': return regName(i.reg, sizeOf(tok, i), i.rex === 0 ? 0 : 1);
     case 'V': return `xmm${i.reg}`;

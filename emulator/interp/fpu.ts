@@ -10,7 +10,10 @@ import type { F80 } from './f80.js';
 export class Fpu {
   /** Physical registers R0-R7 (ST(i) is R[(top + i) & 7]). */
   readonly se = new Uint16Array(8);
-  readonly m = new BigUint64Array(8);
+  private readonly mBuf = new ArrayBuffer(64);
+  readonly m = new BigUint64Array(this.mBuf);
+  /** The same significands as 32-bit words (MMX register n is md[2n], md[2n + 1]: ops/mmx.ts). */
+  readonly md = new Uint32Array(this.mBuf);
   /** Top-of-stack pointer (FSW bits 13:11). */
   top = 0;
   /** Status word without TOP. */
@@ -69,9 +72,8 @@ export class Fpu {
     return (this.tags & (1 << ((this.top + i) & 7))) === 0;
   }
 
+  /** fninit (and the end of fnsave): the data registers keep their contents, only tagged empty (SDM FINIT; checked natively). */
   reset(): void {
-    this.se.fill(0);
-    this.m.fill(0n);
     this.top = 0;
     this.sw = 0;
     this.cw = FCW_INITIAL;

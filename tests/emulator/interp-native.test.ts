@@ -495,3 +495,91 @@ describe('interp engine agrees with this machine\'s CPU on random instruction st
     expect(bad, bad.join('\n')).to.deep.equal([]);
   });
 });
+
+// ---- MMX -------------------------------------------------------------------------------------------
+
+interface MmxCase { text: string; m0: bigint; m1: bigint; x0: bigint[]; x1: bigint[]; rbx: bigint }
+
+function generateMmx(per: number): MmxCase[] {
+  const next = rng(0x3141592653589793n);
+  const out: MmxCase[] = [];
+  const add = (text: string, kind: 'int' | 'ps' | 'pd' = 'int') => {
+    for (let k = 0; k < per; k++) {
+      const xmm = (): bigint[] => kind === 'pd' ? [f64(next), f64(next)] : kind === 'ps'
+        ? [f32(next) | (f32(next) << 32n), f32(next) | (f32(next) << 32n)] : [operand(next), operand(next)];
+      const m = (): bigint => kind === 'int' ? operand(next) : (next() & 0xffffffffn) | (operand(next) << 32n & 0xffffffff00000000n);
+      out.push({ text, m0: m(), m1: m(), x0: xmm(), x1: xmm(), rbx: operand(next) });
+    }
+  };
+  for (const op of ['paddb', 'paddw', 'paddd', 'paddq', 'psubb', 'psubw', 'psubd', 'psubq', 'paddsb', 'paddsw', 'paddusb', 'paddusw',
+    'psubsb', 'psubsw', 'psubusb', 'psubusw', 'pminub', 'pmaxub', 'pminsw', 'pmaxsw', 'pavgb', 'pavgw', 'pcmpeqb', 'pcmpeqw', 'pcmpeqd',
+    'pcmpgtb', 'pcmpgtw', 'pcmpgtd', 'pmullw', 'pmulhw', 'pmulhuw', 'pmuludq', 'pmaddwd', 'psadbw', 'pand', 'pandn', 'por', 'pxor',
+    'packsswb', 'packuswb', 'packssdw', 'punpcklbw', 'punpcklwd', 'punpckldq', 'punpckhbw', 'punpckhwd', 'punpckhdq',
+    'psrlw', 'psrld', 'psrlq', 'psraw', 'psrad', 'psllw', 'pslld', 'psllq', 'movq']) {
+    add(`${op} mm0, mm1`);
+    add(`${op} mm0, ${op.startsWith('punpckl') ? 'dword' : 'qword'} ptr [rdi]`);
+  }
+  for (const t of ['psrlw mm0, 3', 'psrld mm0, 17', 'psrlq mm0, 33', 'psraw mm0, 9', 'psrad mm0, 31', 'psllw mm0, 15', 'pslld mm0, 4',
+    'psllq mm0, 63', 'psrlq mm0, 64', 'psrlw mm0, 200', 'psrlw mm0, mm2', 'pshufw mm0, mm1, 0x1b', 'pshufw mm0, qword ptr [rdi], 0xb1',
+    'pinsrw mm0, ebx, 2', 'pinsrw mm0, word ptr [rdi], 7', 'pextrw eax, mm1, 3', 'pextrw eax, mm1, 6', 'pmovmskb eax, mm1', 'movd mm0, ebx',
+    'movq mm0, rbx', 'movd eax, mm1', 'movq rax, mm1', 'movd mm0, dword ptr [rdi]', 'movd dword ptr [rdi], mm1', 'movq qword ptr [rdi], mm1',
+    'movntq qword ptr [rdi], mm1', 'maskmovq mm1, mm0', 'movq2dq xmm0, mm1', 'movdq2q mm0, xmm1', 'emms', 'movq mm3, mm1']) add(t);
+  for (const t of ['cvtpi2ps xmm0, mm1', 'cvtpi2ps xmm0, qword ptr [rdi]', 'cvtpi2pd xmm0, mm1', 'cvtpi2pd xmm0, qword ptr [rdi]']) add(t);
+  for (const t of ['cvtps2pi mm0, xmm1', 'cvttps2pi mm0, xmm1', 'cvtps2pi mm0, qword ptr [rdi + 8]']) add(t, 'ps');
+  for (const t of ['cvtpd2pi mm0, xmm1', 'cvttpd2pi mm0, xmm1', 'cvtpd2pi mm0, xmmword ptr [rdi + 16]']) add(t, 'pd');
+  return out;
+}
+
+/**
+ * Per case: mm0, mm1 (and mm2 = 65), xmm0, xmm1 and a 32-byte scratch at
+ * rdi ([m1, m0, xmm1]) loaded; then emms and fld1, so the x87 state is TOP 7
+ * with R7 valid and mm0-mm2 held in empty registers; the instruction; then
+ * fxsave (FSW's TOP, the tag byte, R0-R7 with their exponent bits, MXCSR,
+ * xmm0, xmm1), RAX, RFLAGS and the scratch.
+ */
+function mmxProgram(cases: MmxCase[]): string {
+  const lines = ['.intel_syntax noprefix', '.globl _start', '.text', '_start:', '  lea r15, [rip + buf]', '  lea rdi, [rip + scratch]'];
+  const data = ['.data', '.align 16', 'mxcsr_init: .long 0x1f80, 0, 0, 0', 'scratch: .quad 0, 0, 0, 0', 'sixtyfive: .quad 65, 0'];
+  cases.forEach((c, k) => {
+    data.push(`m_${k}: .quad ${c.m0}, ${c.m1}`, `x0_${k}: .quad ${c.x0[0]}, ${c.x0[1]}`, `x1_${k}: .quad ${c.x1[0]}, ${c.x1[1]}`);
+    lines.push('  fninit', `  movq mm0, [rip + m_${k}]`, `  movq mm1, [rip + m_${k} + 8]`, '  movq mm2, [rip + sixtyfive]',
+      `  movq [rdi], mm1`, `  movq [rdi + 8], mm0`, `  movdqa xmm0, [rip + x0_${k}]`, `  movdqa xmm1, [rip + x1_${k}]`, '  movdqa [rdi + 16], xmm1',
+      '  emms', '  fld1', `  mov rbx, ${c.rbx}`, '  xor eax, eax', '  ldmxcsr [rip + mxcsr_init]', '  push 0x202', '  popf',
+      `  ${c.text}`, '  pushf', '  pop rsi', '  fxsave [r15]', '  mov [r15 + 464], rax', '  mov [r15 + 472], rsi',
+      '  movdqa xmm2, [rdi]', '  movdqu [r15 + 480], xmm2', '  movdqa xmm2, [rdi + 16]', '  movdqu [r15 + 496], xmm2', '  add r15, 512');
+  });
+  lines.push('  mov eax, 1', '  mov rdx, r15', '  lea rsi, [rip + buf]', '  sub rdx, rsi', '  mov edi, 1', '  syscall',
+    '  mov eax, 60', '  xor edi, edi', '  syscall', ...data, '.bss', '.align 16', `buf: .space ${cases.length * 512}`);
+  return lines.join('\n') + '\n';
+}
+
+describe('interp engine agrees with this machine\'s CPU on MMX instructions', function () {
+  this.timeout(120_000);
+  for (const [modeName, opts] of MODES) it(`the x87/MMX registers, tags, TOP, XMM, MXCSR, RAX, flags and memory after every case match native execution (${modeName})`, function () {
+    if (!native) this.skip();
+    mode = opts;
+    const cases = generateMmx(12);
+    const dir = mkdtempSync(join(tmpdir(), 'kemu-native-mmx-'));
+    writeFileSync(join(dir, 't.s'), mmxProgram(cases));
+    execFileSync('as', ['--64', '-o', join(dir, 't.o'), join(dir, 't.s')]);
+    execFileSync('ld', ['-static', '-o', join(dir, 't'), join(dir, 't.o')]);
+    const want = execFileSync(join(dir, 't'), { maxBuffer: 64 << 20 });
+    const got = runInterp(join(dir, 't'));
+    expect(got.length).to.equal(want.length);
+    // [offset, length, name]: FSW, FTW, MXCSR, R0-R7 (ST slots: TOP is 0 after an MMX instruction), xmm0, xmm1, rax, flags, scratch.
+    const fields: [number, number, string][] = [[2, 2, 'fsw'], [4, 1, 'ftw'], [24, 4, 'mxcsr'],
+      ...Array.from({ length: 8 }, (_, r): [number, number, string] => [32 + 16 * r, 10, `st${r}`]),
+      [160, 16, 'xmm0'], [176, 16, 'xmm1'], [464, 8, 'rax'], [472, 8, 'rflags'], [480, 32, 'scratch']];
+    const bad: string[] = [];
+    cases.forEach((c, k) => {
+      for (const [o, n, name] of fields) {
+        let w = want.subarray(512 * k + o, 512 * k + o + n).toString('hex'), g = got.subarray(512 * k + o, 512 * k + o + n).toString('hex');
+        if (name === 'rflags') { w = (want.readUInt32LE(512 * k + o) & ARITH).toString(16); g = (got.readUInt32LE(512 * k + o) & ARITH).toString(16); }
+        if (w !== g && bad.length < 30) {
+          bad.push(`${c.text} with mm0=${c.m0.toString(16)} mm1=${c.m1.toString(16)} xmm0=${c.x0.map((x) => x.toString(16))} xmm1=${c.x1.map((x) => x.toString(16))} rbx=${c.rbx.toString(16)}: ${name} got ${g} want ${w}`);
+        }
+      }
+    });
+    expect(bad, bad.join('\n')).to.deep.equal([]);
+  });
+});
