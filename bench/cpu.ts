@@ -9,7 +9,11 @@
  *   node dist/bench/cpu.js [--only NAME] [--runs N]
  *
  * Every runner's output is checked against native, so a wrong answer
- * cannot pass for a fast one.
+ * cannot pass for a fast one. kemu runs as it is installed: the bundled
+ * command dist/kemu.cjs (`npm run build`), start-up included. For the
+ * getpid loop each runner also runs the program with a count of 0, and the
+ * difference divided by the count is printed as the time of one syscall
+ * round trip (start-up cancels out).
  */
 
 import { spawnSync } from 'node:child_process';
@@ -21,7 +25,7 @@ import { createInterpEngine, InterpCpu } from '../emulator/interp/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const progDir = path.join(root, 'bench/programs');
-const kemu = path.join(root, 'dist/cli/kemu.js');
+const kemu = path.join(root, 'dist/kemu.cjs');
 
 interface Program {
   name: string;
@@ -78,6 +82,14 @@ async function countInstructions(prog: string, args: string[]): Promise<number> 
   return total;
 }
 
+/** One syscall round trip: (time of n getpids - time of none) / n, best runs of each. */
+function perSyscall(r: Runner, prog: string, n: number, best: number, runs: number): number {
+  const c = r.cmd(prog, ['0'])!;
+  let base = Infinity;
+  for (let i = 0; i < Math.max(runs, 3); i++) base = Math.min(base, time(c[0], c[1]).seconds);
+  return ((best - base) / n) * 1e6;
+}
+
 async function main(): Promise<void> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
   const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 1;
@@ -105,7 +117,8 @@ async function main(): Promise<void> {
       if (r.name === 'native') { native = best; want = out; }
       const ok = status === 0 && out === want ? '' : `  WRONG (status ${status}, output ${JSON.stringify(out.slice(0, 40))})`;
       const mips = insns / best / 1e6;
-      console.log(`  ${r.name.padEnd(14)} ${best.toFixed(3).padStart(8)} s  ${(best / native).toFixed(1).padStart(7)}x  ${mips.toFixed(0).padStart(6)} M guest insn/s${ok}`);
+      const per = p.name === 'getpid' ? `  ${perSyscall(r, prog, Number(p.args[0]), best, runs).toFixed(3).padStart(6)} us/syscall` : '';
+      console.log(`  ${r.name.padEnd(14)} ${best.toFixed(3).padStart(8)} s  ${(best / native).toFixed(1).padStart(7)}x  ${mips.toFixed(0).padStart(6)} M guest insn/s${per}${ok}`);
     }
   }
 }

@@ -19,13 +19,25 @@
 import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../engine.js';
 import type { Access, CpuExit } from '../engine.js';
 
-/** One guest page. */
-export interface Page {
-  bytes: Uint8Array;
-  view: DataView;
-  prot: number;
+/**
+ * One guest page. Its byte and DataView windows onto the kernel's memory
+ * are made on first use: `map` of an 8 MiB stack then costs one small
+ * object per page, not three (start-up is dominated by such mappings).
+ */
+export class Page {
+  private b: Uint8Array | null = null;
+  private v: DataView | null = null;
   /** The decoder has cached instructions from this page. */
-  code: boolean;
+  code = false;
+  constructor(private readonly host: Uint8Array, private readonly off: number, public prot: number) {}
+
+  get bytes(): Uint8Array {
+    return this.b ??= this.host.subarray(this.off, this.off + PAGE_SIZE);
+  }
+
+  get view(): DataView {
+    return this.v ??= new DataView(this.host.buffer, this.host.byteOffset + this.off, PAGE_SIZE);
+  }
 }
 
 /**
@@ -65,13 +77,14 @@ export class GuestMemory {
 
   /** High half of the last 64-bit read (read64 returns the low half). */
   hi = 0;
+  /** The page fetch8 read last (its number, its bytes), checked executable. */
+  private xPn = -1;
+  private xBytes: Uint8Array | null = null;
 
   map(addr: number, len: number, prot: number, host: Uint8Array): void {
     const first = addr / PAGE_SIZE;
     for (let i = 0; i < len / PAGE_SIZE; i++) {
-      const bytes = host.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
-      const view = new DataView(bytes.buffer, bytes.byteOffset, PAGE_SIZE);
-      this.pages.set(first + i, { bytes, view, prot, code: false });
+      this.pages.set(first + i, new Page(host, i * PAGE_SIZE, prot));
       this.flushPage(first + i);
     }
   }
@@ -93,8 +106,9 @@ export class GuestMemory {
     }
   }
 
-  /** Drop one page from both TLBs. */
+  /** Drop one page from both TLBs (and the fetch cache). */
   flushPage(pn: number): void {
+    if (pn === this.xPn) { this.xPn = -1; this.xBytes = null; }
     const i = pn & TLB_MASK;
     if (this.rTag[i] === pn) this.rTag[i] = -1;
     if (this.wTag[i] === pn) this.wTag[i] = -1;
@@ -244,9 +258,18 @@ export class GuestMemory {
     for (let k = 0; k < n; k++) this.write8(a + k, src[k]!);
   }
 
-  /** Fetch one instruction byte (checked executable; bypasses the TLB). */
+  /**
+   * Fetch one instruction byte (checked executable; bypasses the TLBs). The
+   * last page fetched from is remembered (flushPage forgets it), so the
+   * decoder does not look the page table up for every byte.
+   */
   fetch8(a: number): number {
-    return this.page(a, 'exec').bytes[a & 0xfff]!;
+    const pn = Math.floor(a / PAGE_SIZE);
+    if (pn === this.xPn) return this.xBytes![a & 0xfff]!;
+    const bytes = this.page(a, 'exec').bytes;
+    this.xPn = pn;
+    this.xBytes = bytes;
+    return bytes[a & 0xfff]!;
   }
 }
 
