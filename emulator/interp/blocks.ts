@@ -1,38 +1,29 @@
 /**
- * Basic blocks compiled to JavaScript: the first step from interpreter to
- * compiler (issue 6 builds on it).
+ * Hot code compiled to JavaScript: when to compile, and the cache of what
+ * was compiled (compile.ts does the compiling).
  *
  * A block is a run of decoded instructions from one start address up to the
  * first control transfer (or exception-raising instruction), the end of the
- * page, or MAX_BLOCK instructions. Once its start has been reached HOT times
- * it is compiled with `new Function` into one JavaScript function that calls
- * each instruction's handler in turn. Each handler becomes a constant of
- * that function's closure, so every call site sees one target and V8 can
- * inline the handler bodies: the dispatch of the interpreter loop (decode
- * cache lookup, indirect call, exit check) disappears inside a block.
- *
- * The generated code keeps the interpreter's contract exactly:
- * - `c.rip` is set to the next instruction before each handler runs (as the
- *   run loop does), so branches, calls and syscall see what they expect;
- * - `c.bi` holds the index of the running instruction, so a Trap thrown by
- *   a handler puts RIP back on that instruction (run() catches it);
- * - after every instruction but the last, `c.smc` is checked: a store that
- *   hit a page holding decoded code (self-modifying code) sets it, and the
- *   block returns so that the next instruction is fetched afresh.
- * The function returns how many instructions it completed.
+ * page, or MAX_BLOCK instructions. Once an address has started a block HOT
+ * times, the block and the blocks of the same page that its direct branches
+ * reach (up to MAX_REGION blocks) are compiled together into one function,
+ * so a loop of several blocks runs inside it.
  */
 
-import type { InterpCpu } from './cpu.js';
-import { cond, getCF } from './flags.js';
-import { ea, pop, push } from './operands.js';
-import { genBranches, genInsn } from './gen.js';
+import { compileRegion } from './compile.js';
+import type { Block, RegionBlock } from './compile.js';
 import type { Handler, Insn } from './insn.js';
 import { Trap } from './memory.js';
 import * as C from './ops/control.js';
 import * as Sy from './ops/system.js';
 
+export type { Block } from './compile.js';
+
 /** Longest block, in instructions. */
 export const MAX_BLOCK = 32;
+/** Most blocks in one compiled region, and most instructions. */
+export const MAX_REGION = 16;
+export const MAX_REGION_INSNS = 256;
 /** Times a start address is reached before its block is compiled. */
 export const HOT = 200;
 
@@ -47,52 +38,14 @@ export function endsBlock(i: Insn): boolean {
   return ENDERS.has(i.handler);
 }
 
-export interface Block {
-  /** The instructions, in order (for fault recovery and tracing). */
-  readonly insns: readonly Insn[];
-  /** Run the block (again while it loops to itself and `budget` allows); returns the instructions completed. */
-  readonly run: (c: InterpCpu, budget: number) => number;
-  /** Its page's code was dropped: never run it again (chained blocks check). */
-  dead: boolean;
-  /** Chaining: the last two addresses execution continued at, and their blocks (-1: none). */
-  t0: number; s0: Block | null;
-  t1: number; s1: Block | null;
-}
-
-/**
- * Compile a run of instructions into one function. Forms with a template
- * (gen.ts) are inlined as JavaScript; the others call their handler.
- */
-export function compileBlock(insns: Insn[], templates = true): Block {
-  const params: string[] = ['cond', 'ea', 'getCF', 'push', 'pop'];
-  const args: unknown[] = [cond, ea, getCF, push, pop];
-  let body = '  const r = c.r, m = c.mem, rT = m.rTag, rB = m.rBytes, rV = m.rView, wT = m.wTag, wB = m.wBytes, wV = m.wView, xd = c.xd;\n  let pg = 0;\n';
-  body += '  let done = 0;\n';
-  const start = insns[0]!.addr, n = insns.length;
-  const lastInsn = insns[n - 1]!;
-  // A block that branches back to its own start loops inside the function
-  // while the budget allows (run() passes at most 65536, keeping its time checks).
-  const loops = endsBlock(lastInsn) && lastInsn.target === start && lastInsn.handler !== C.opCallJz;
-  if (loops) body += '  for (;;) {\n';
-  insns.forEach((i, k) => {
-    const last = k === insns.length - 1;
-    params.push(`h${k}`, `i${k}`);
-    args.push(i.handler, i);
-    const js = templates ? genInsn(i, k) : null;
-    if (js !== null) {
-      // Template code: faults leave c.bi on it; stores check c.smc themselves.
-      body += `  ${js}\n`;
-      if (last && !genBranches(i)) body += `  c.rip = ${i.addr + i.len};\n`;
-      return;
-    }
-    body += `  c.bi = ${k}; c.rip = ${i.addr + i.len}; h${k}(c, i${k});\n`;
-    if (!last) body += `  if (c.smc) return done + ${k + 1};\n`;
-  });
-  if (loops) body += `  done += ${n};\n  if (c.rip !== ${start} || c.smc || c.exit !== null || done + ${n} > budget) return done;\n  }\n`;
-  else body += `  return ${n};\n`;
-  const name = `block_${start.toString(16)}`;
-  const make = new Function(...params, `return function ${name}(c, budget) {\n${body}};`) as (...a: unknown[]) => (c: InterpCpu, budget: number) => number;
-  return { insns, run: make(...args), dead: false, t0: -1, s0: null, t1: -1, s1: null };
+/** Where a block can continue that is known when compiling: branch targets and the next instruction. */
+function successors(last: Insn, ended: boolean): number[] {
+  const next = last.addr + last.len;
+  if (!ended) return [next];
+  const h = last.handler;
+  if (h === C.opJccJb || h === C.opJccJz || h === C.opLoopneJb || h === C.opLoopeJb || h === C.opLoopJb || h === C.opJrcxzJb) return [last.target, next];
+  if (h === C.opJmpJb || h === C.opJmpJz) return [last.target];
+  return [];
 }
 
 /** Compiled blocks of one code page, by offset, and how often each offset started a block. */
@@ -152,25 +105,51 @@ export class BlockCache {
     const b = bp.blocks[off];
     if (b !== undefined) return b;
     if (++bp.hits[off]! < this.hot) return null;
-    // Gather the block: decoded instructions up to a control transfer, the page end or MAX_BLOCK.
+    const made = this.region(a, pn);
+    if (this.pages.get(pn) !== bp) return null; // dropped meanwhile (decoding does not write, but be safe)
+    bp.blocks[off] = made;
+    return made;
+  }
+
+  /** Gather and compile the region entered at `a` (blocks of page pn, breadth first); null if `a` cannot be fetched. */
+  private region(a: number, pn: number): Block | null {
+    const blocks: RegionBlock[] = [];
+    const seen = new Set<number>([a]);
+    const queue = [a];
+    let total = 0;
+    while (queue.length > 0 && blocks.length < MAX_REGION && total < MAX_REGION_INSNS) {
+      const b = this.gather(queue.shift()!, pn);
+      if (b === null) {
+        if (blocks.length === 0) return null;
+        continue;
+      }
+      blocks.push(b);
+      total += b.insns.length;
+      for (const t of b.next) {
+        if (Math.floor(t / PAGE) === pn && !seen.has(t)) { seen.add(t); queue.push(t); }
+      }
+    }
+    return compileRegion(blocks);
+  }
+
+  /** The decoded instructions from `a` to a control transfer, the end of page pn or MAX_BLOCK; null if none. */
+  private gather(a: number, pn: number): RegionBlock | null {
     const insns: Insn[] = [];
     const end = (pn + 1) * PAGE;
-    let p = a;
+    let p = a, ended = false;
     try {
       while (insns.length < MAX_BLOCK && p < end) {
         const i = this.fetch(p);
         if (i.addr + i.len > end) break; // straddles into the next page: never in a block
         insns.push(i);
         p = i.addr + i.len;
-        if (endsBlock(i)) break;
+        if (endsBlock(i)) { ended = true; break; }
       }
     } catch (e) {
       if (!(e instanceof Trap)) throw e; // the next instruction cannot be fetched: end before it
     }
-    if (this.pages.get(pn) !== bp) return null; // dropped meanwhile (decoding does not write, but be safe)
-    const made = insns.length === 0 ? null : compileBlock(insns);
-    bp.blocks[off] = made;
-    return made;
+    if (insns.length === 0) return null;
+    return { insns, next: successors(insns[insns.length - 1]!, ended) };
   }
 
   /** Forget a page's blocks; chained successors may still point at them, so they are marked dead. */

@@ -80,8 +80,10 @@ export class InterpCpu implements Cpu {
   exit: CpuExit | null = null;
   /** Instructions retired since creation (rdtsc counts these). */
   icount = 0;
-  /** Index in the running block of the instruction executing (blocks.ts). */
+  /** Index in the running region of the instruction executing (compile.ts). */
   bi = 0;
+  /** Instructions the running region completed before the current block, minus the block's first index. */
+  bd = 0;
   /** Decoded code was dropped while a block ran: the block must stop (blocks.ts). */
   smc = false;
   private readonly useBlocks: boolean;
@@ -126,7 +128,7 @@ export class InterpCpu implements Cpu {
               if (prev.t0 === -1 || prev.t0 === rip) { prev.t0 = rip; prev.s0 = b; } else { prev.t1 = rip; prev.s1 = b; }
             }
           }
-          if (b !== null && b.insns.length <= n) {
+          if (b !== null && b.first <= n) {
             block = b;
             this.smc = false;
             const done = b.run(this, n < 65536 ? n : 65536);
@@ -163,7 +165,7 @@ export class InterpCpu implements Cpu {
       // The faulting instruction did not complete: RIP stays on it.
       if (block !== null) {
         this.rip = block.insns[this.bi]!.addr;
-        this.icount += this.bi;
+        this.icount += this.bd + this.bi;
       } else if (insn !== null) this.rip = insn.addr;
       return e.exit;
     }

@@ -26,9 +26,9 @@ export const movStore: Gen = (i, k) => {
   const s = i.osize;
   if (i.mod === 3 || (s !== 4 && s !== 8)) return null;
   const g = i.reg;
-  return (s === 8
+  return stored(s === 8
     ? `{ c.bi = ${k}; ${addr(i, k)} ${wr(8, 'a', `r[${2 * g}]`, `r[${2 * g + 1}]`)} }`
-    : `{ c.bi = ${k}; ${addr(i, k)} ${wr(4, 'a', `r[${2 * g}]`)} }`) + ` if (c.smc) { c.rip = ${i.addr + i.len}; return done + ${k + 1}; }`;
+    : `{ c.bi = ${k}; ${addr(i, k)} ${wr(4, 'a', `r[${2 * g}]`)} }`, i, k);
 };
 
 /** movzx Gv,Eb / Gv,Ew from memory. */
@@ -69,7 +69,7 @@ export const grp1CmpMem: Gen = (i, k) => {
 /** cmp byte [mem], imm8 (80 /7): the commonest string-scanning compare. */
 export const grp1CmpMemByte: Gen = (i, k) => {
   if (i.mod === 3 || (i.reg & 7) !== A.ALU_CMP) return null;
-  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} const a = ${rd(1, 'addr0')}, ah = 0, b = ${i.imm & 0xff}, bh = 0; const lo = (a - b) & 255; const hi = 0; c.fCin = 0; ${lazy(F_SUB, 1)} }`;
+  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} const a = ${rd(1, 'addr0')}, ah = 0, b = ${i.imm & 0xff}, bh = 0; const lo = (a - b) & 255; const hi = 0; ${lazy(F_SUB, 1, true)} }`;
 };
 
 /** mov Eb,Ib (C6 /0). */

@@ -14,7 +14,27 @@ import * as A from './ops/alu.js';
  * puts RIP on this instruction) and may use `i${k}` (the Insn), `m`
  * (c.mem) and `ea` (operands.ts) for the general address computation.
  */
-export type Gen = (i: Insn, k: number) => string | null;
+export type Gen = (i: Insn, k: number, flags: FlagState | null) => string | null;
+
+/** The lazy flag operation (flags.ts F_*) and size an earlier instruction of the block left pending. */
+export interface FlagState {
+  op: number;
+  size: number;
+}
+
+/**
+ * Mark a template's stores of the flags it sets (all six arithmetic flags,
+ * without reading the old ones): the compiler drops them when a later
+ * instruction of the block overwrites them unread (compile.ts).
+ */
+export function flagsOut(code: string): string {
+  return `/*F{*/${code}/*}F*/`;
+}
+
+/** Code a template runs only when its flags are dead (instead of its flagsOut section). */
+export function flagsDead(code: string): string {
+  return `/*D{*/${code}/*}D*/`;
+}
 
 /** Read register n at size (4 or 8) into locals `${v}` and `${v}h`. */
 export function load(v: string, n: number, size: number): string {
@@ -26,8 +46,8 @@ export function store(n: number, size: number, lo: string, hi: string): string {
   return size === 8 ? `r[${2 * n}] = ${lo}; r[${2 * n + 1}] = ${hi};` : `r[${2 * n}] = ${lo}; r[${2 * n + 1}] = 0;`;
 }
 
-export function lazy(op: number, size: number): string {
-  return `c.fOp = ${op}; c.fSize = ${size}; c.fDstLo = a; c.fDstHi = ah; c.fSrcLo = b; c.fSrcHi = bh; c.fResLo = lo; c.fResHi = hi;`;
+export function lazy(op: number, size: number, cin = false): string {
+  return flagsOut(`${cin ? 'c.fCin = 0; ' : ''}c.fOp = ${op}; c.fSize = ${size}; c.fDstLo = a; c.fDstHi = ah; c.fSrcLo = b; c.fSrcHi = bh; c.fResLo = lo; c.fResHi = hi;`);
 }
 
 /** The result and flags of add/sub/and/or/xor (cmp, test: without writing). */
@@ -39,8 +59,8 @@ export function aluBody(op: number, size: number): string {
         : `const lo = (a + b) >>> 0; const hi = 0; ${lazy(F_ADD, 4)}`;
     case A.ALU_SUB: case A.ALU_CMP:
       return size === 8
-        ? `const t = a - b; const lo = t >>> 0; const hi = (ah - bh - (t < 0 ? 1 : 0)) >>> 0; c.fCin = 0; ${lazy(F_SUB, 8)}`
-        : `const lo = (a - b) >>> 0; const hi = 0; c.fCin = 0; ${lazy(F_SUB, 4)}`;
+        ? `const t = a - b; const lo = t >>> 0; const hi = (ah - bh - (t < 0 ? 1 : 0)) >>> 0; ${lazy(F_SUB, 8, true)}`
+        : `const lo = (a - b) >>> 0; const hi = 0; ${lazy(F_SUB, 4, true)}`;
     case A.ALU_AND: return `const lo = (a & b) >>> 0; const hi = (ah & bh) >>> 0; ${lazy(F_LOGIC, size)}`;
     case A.ALU_OR: return `const lo = (a | b) >>> 0; const hi = (ah | bh) >>> 0; ${lazy(F_LOGIC, size)}`;
     default: return `const lo = (a ^ b) >>> 0; const hi = (ah ^ bh) >>> 0; ${lazy(F_LOGIC, size)}`;
@@ -99,18 +119,62 @@ export function byteReg(n: number, rex: number): [number, number] {
 
 /** Store to memory then stop the block if that dropped decoded code. */
 export function stored(code: string, i: Insn, k: number): string {
-  return `${code} if (c.smc) { c.rip = ${i.addr + i.len}; return done + ${k + 1}; }`;
+  return `${code} if (c.smc) { c.rip = ${i.addr + i.len}; return b0 + ${k + 1}; }`;
 }
 
 /**
- * A condition as JavaScript: ZF and SF conditions read the pending result
- * (any lazy operation) or RFLAGS inline; the others call flags.ts cond().
+ * A condition as JavaScript. When the block's earlier instruction that set
+ * the flags is known (`flags`), the condition is a comparison of its
+ * operands; otherwise ZF and SF conditions read the pending result (any
+ * lazy operation) or RFLAGS inline, and the others call flags.ts cond().
  */
-export function condJs(cc: number): string {
+export function condJs(cc: number, flags: FlagState | null = null): string {
+  const known = flags === null ? null : knownCond(cc, flags);
+  if (known !== null) return (cc & 1) !== 0 ? `!(${known})` : `(${known})`;
   const z = cc >> 1;
   if (z !== 2 && z !== 4) return `cond(c, ${cc})`;
   const neg = (cc & 1) !== 0 ? '!' : '';
   return z === 2
     ? `${neg}(c.fOp !== 0 ? (c.fResLo | c.fResHi) === 0 : (c.flags & 64) !== 0)`
     : `${neg}(c.fOp !== 0 ? (c.fSize === 8 ? c.fResHi >>> 31 : (c.fResLo >>> (c.fSize * 8 - 1)) & 1) !== 0 : (c.flags & 128) !== 0)`;
+}
+
+/** Signed view of a size-byte lazy operand (fDst or fSrc) as JavaScript. */
+function signed(f: string, size: number): string {
+  return size === 4 ? `(c.${f}Lo | 0)` : `((c.${f}Lo << ${32 - 8 * size}) >> ${32 - 8 * size})`;
+}
+
+/** The positive condition (cc & ~1) after a known operation, or null (flags.ts fastCond, specialised). */
+function knownCond(cc: number, f: FlagState): string | null {
+  const z = `(c.fResLo | c.fResHi) === 0`;
+  const s = f.size === 8 ? `(c.fResHi >>> 31) !== 0` : `((c.fResLo >>> ${f.size * 8 - 1}) & 1) !== 0`;
+  const w = f.size === 8;
+  if (f.op === F_SUB) {
+    const below = w ? `(c.fDstHi < c.fSrcHi || (c.fDstHi === c.fSrcHi && c.fDstLo < c.fSrcLo))` : `c.fDstLo < c.fSrcLo`;
+    const above = w ? `(c.fSrcHi < c.fDstHi || (c.fSrcHi === c.fDstHi && c.fSrcLo < c.fDstLo))` : `c.fSrcLo < c.fDstLo`;
+    const less = w ? `((c.fDstHi | 0) < (c.fSrcHi | 0) || (c.fDstHi === c.fSrcHi && c.fDstLo < c.fSrcLo))` : `${signed('fDst', f.size)} < ${signed('fSrc', f.size)}`;
+    const greater = w ? `((c.fSrcHi | 0) < (c.fDstHi | 0) || (c.fSrcHi === c.fDstHi && c.fSrcLo < c.fDstLo))` : `${signed('fSrc', f.size)} < ${signed('fDst', f.size)}`;
+    switch (cc >> 1) {
+      case 1: return below;
+      case 2: return z;
+      case 3: return `!(${above})`;
+      case 4: return s;
+      case 6: return less;
+      case 7: return `!(${greater})`;
+      default: return null;
+    }
+  }
+  if (f.op === F_LOGIC) {
+    switch (cc >> 1) {
+      case 0: case 1: return 'false';
+      case 2: case 3: return z;
+      case 4: case 6: return s;
+      case 7: return `${z} || ${s}`;
+      default: return null;
+    }
+  }
+  if (f.op === F_ADD && cc >> 1 === 1) {
+    return w ? `(c.fResHi < c.fDstHi || (c.fResHi === c.fDstHi && c.fResLo < c.fDstLo))` : `c.fResLo < c.fDstLo`;
+  }
+  return (cc >> 1) === 2 ? z : (cc >> 1) === 4 ? s : null;
 }

@@ -13,12 +13,14 @@
 
 import { F_ADD, F_DEC, F_INC, F_LOGIC, F_SHIFT, F_SUB } from './flags.js';
 import * as G from './gen-mem.js';
-import { aluBody, byteReg, condJs, load, store, SUPPORTED, TEST } from './gen-util.js';
+import { aluBody, byteReg, condJs, flagsDead, flagsOut, load, store, SUPPORTED, TEST } from './gen-util.js';
+import type { FlagState } from './gen-util.js';
 import type { Gen } from './gen-util.js';
 import type { Handler, Insn } from './insn.js';
 import * as A from './ops/alu.js';
 import * as C from './ops/control.js';
 import * as M from './ops/mov.js';
+import * as Mu from './ops/muldiv.js';
 import * as Sh from './ops/shift.js';
 import * as S from './ops/sse.js';
 import * as I from './ops/sse-int.js';
@@ -64,15 +66,20 @@ const movzxRb: Gen = (i) => {
   return `r[${2 * i.reg}] = r[${2 * i.rm}] & 0xff; r[${2 * i.reg + 1}] = 0;`;
 };
 
+/** The result `lo` and the flags of a byte add/sub/cmp/and/or/xor/test of locals a and b. */
+function byteAlu(op: number): string {
+  const res = op === A.ALU_ADD ? '(a + b) & 255' : op === A.ALU_SUB || op === A.ALU_CMP ? '(a - b) & 255'
+    : `a ${op === A.ALU_OR ? '|' : op === A.ALU_XOR ? '^' : '&'} b`;
+  const f = op === A.ALU_ADD ? F_ADD : op === A.ALU_SUB || op === A.ALU_CMP ? F_SUB : F_LOGIC;
+  return `const lo = ${res}; ${flagsOut(`${f === F_SUB ? 'c.fCin = 0; ' : ''}c.fOp = ${f}; c.fSize = 1; c.fDstLo = a; c.fDstHi = 0; c.fSrcLo = b; c.fSrcHi = 0; c.fResLo = lo; c.fResHi = 0;`)}`;
+}
+
 /** 8-bit op between byte registers (add, sub, and, or, xor, cmp, test). */
 const aluRR8 = (op: number, gbeb: boolean): Gen => (i) => {
   if (i.mod !== 3 || !SUPPORTED.has(op)) return null;
   const [dw, dsh] = byteReg(gbeb ? i.reg : i.rm, i.rex), [sw, ssh] = byteReg(gbeb ? i.rm : i.reg, i.rex);
-  const body = op === A.ALU_ADD ? `const lo = (a + b) & 255; c.fOp = ${F_ADD};`
-    : op === A.ALU_SUB || op === A.ALU_CMP ? `const lo = (a - b) & 255; c.fCin = 0; c.fOp = ${F_SUB};`
-      : `const lo = a ${op === A.ALU_OR ? '|' : op === A.ALU_XOR ? '^' : '&'} b; c.fOp = ${F_LOGIC};`;
   const write = op !== A.ALU_CMP && op !== TEST ? ` r[${dw}] = (r[${dw}] & ${(~(0xff << dsh)) >>> 0}) | (lo << ${dsh});` : '';
-  return `{ const a = (r[${dw}] >>> ${dsh}) & 255, b = (r[${sw}] >>> ${ssh}) & 255; ${body} c.fSize = 1; c.fDstLo = a; c.fDstHi = 0; c.fSrcLo = b; c.fSrcHi = 0; c.fResLo = lo; c.fResHi = 0;${write} }`;
+  return `{ const a = (r[${dw}] >>> ${dsh}) & 255, b = (r[${sw}] >>> ${ssh}) & 255; ${byteAlu(op)}${write} }`;
 };
 
 /** inc/dec of a 4- or 8-byte register (group 5 /0 /1): CF kept through fCin. */
@@ -82,7 +89,7 @@ const incDecR: Gen = (i) => {
   const n = i.rm, dec = op === 1;
   const lo = dec ? `(a - 1) >>> 0` : `(a + 1) >>> 0`;
   const hi = s === 8 ? (dec ? `a === 0 ? (ah - 1) >>> 0 : ah` : `a === 4294967295 ? (ah + 1) >>> 0 : ah`) : '0';
-  return `{ ${load('a', n, s)} const cf = getCF(c); const lo = ${lo}, hi = ${hi}; ${store(n, s, 'lo', 'hi')} c.fCin = cf; c.fOp = ${dec ? F_DEC : F_INC}; c.fSize = ${s}; c.fDstLo = a; c.fDstHi = ah; c.fSrcLo = 1; c.fSrcHi = 0; c.fResLo = lo; c.fResHi = hi; }`;
+  return `{ ${load('a', n, s)} const cf = getCF(c); const lo = ${lo}, hi = ${hi}; ${store(n, s, 'lo', 'hi')} ${flagsOut(`c.fCin = cf; c.fOp = ${dec ? F_DEC : F_INC}; c.fSize = ${s}; c.fDstLo = a; c.fDstHi = ah; c.fSrcLo = 1; c.fSrcHi = 0; c.fResLo = lo; c.fResHi = hi;`)} }`;
 };
 
 /**
@@ -113,7 +120,7 @@ const shiftRI = (one: boolean): Gen => (i) => {
       : n === 32 ? `const hi = a, lo = 0, cf = ah & 1, of = (hi >>> 31) ^ cf;`
         : `const hi = (a << ${n - 32}) >>> 0, lo = 0, cf = (a >>> ${64 - n}) & 1, of = (hi >>> 31) ^ cf;`;
   }
-  return `{ ${load('a', d, s)} ${code} ${store(d, s, 'lo', 'hi')} c.fOp = ${F_SHIFT}; c.fSize = ${s}; c.fResLo = lo; c.fResHi = hi; c.fCin = cf; c.fSrcLo = of; }`;
+  return `{ ${load('a', d, s)} ${code} ${store(d, s, 'lo', 'hi')} ${flagsOut(`c.fOp = ${F_SHIFT}; c.fSize = ${s}; c.fResLo = lo; c.fResHi = hi; c.fCin = cf; c.fSrcLo = of;`)} }`;
 };
 
 /** op rAX,Iz (05, 0D, 25, 2D, 35, 3D) and test rAX,Iz (A9) at 4 or 8 bytes. */
@@ -127,26 +134,43 @@ const aluAI = (op: number): Gen => (i) => {
 /** op AL,Ib (cmp, test, and, or, xor, add, sub). */
 const aluALIb = (op: number): Gen => (i) => {
   const b = i.imm & 0xff;
-  const body = op === A.ALU_ADD ? `const lo = (a + b) & 255; c.fOp = ${F_ADD};`
-    : op === A.ALU_SUB || op === A.ALU_CMP ? `const lo = (a - b) & 255; c.fCin = 0; c.fOp = ${F_SUB};`
-      : `const lo = a ${op === A.ALU_OR ? '|' : op === A.ALU_XOR ? '^' : '&'} b; c.fOp = ${F_LOGIC};`;
   const write = op !== A.ALU_CMP && op !== TEST ? ' r[0] = (r[0] & 0xffffff00) | lo;' : '';
-  return `{ const a = r[0] & 255, b = ${b}; ${body} c.fSize = 1; c.fDstLo = a; c.fDstHi = 0; c.fSrcLo = b; c.fSrcHi = 0; c.fResLo = lo; c.fResHi = 0;${write} }`;
+  return `{ const a = r[0] & 255, b = ${b}; ${byteAlu(op)}${write} }`;
+};
+
+/**
+ * imul Gv,Ev and imul Gv,Ev,Ib/Iz between registers, 4 or 8 bytes. The low
+ * half of the product is cheap (16-bit limbs, as ops/muldiv.ts mul32); CF
+ * and OF need the full signed product, so while the flags are live the
+ * handler runs, and the inline product only where a later instruction of
+ * the block overwrites them unread (the common `imul; ...; cmp`).
+ */
+const imulR = (imm: boolean): Gen => (i, k) => {
+  const s = i.osize;
+  if (i.mod !== 3 || (s !== 4 && s !== 8)) return null;
+  const src = imm ? `const a = r[${2 * i.rm}], ah = ${s === 8 ? `r[${2 * i.rm + 1}]` : '0'}, b = ${i.imm >>> 0}, bh = ${s === 8 ? i.immHi >>> 0 : 0};`
+    : `const a = r[${2 * i.reg}], ah = ${s === 8 ? `r[${2 * i.reg + 1}]` : '0'}, b = r[${2 * i.rm}], bh = ${s === 8 ? `r[${2 * i.rm + 1}]` : '0'};`;
+  const product = s === 4 ? `r[${2 * i.reg}] = Math.imul(a, b) >>> 0; r[${2 * i.reg + 1}] = 0;`
+    : 'const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16; const ll = a0 * b0, lh = a0 * b1, hl = a1 * b0; '
+      + 'const cross = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff); '
+      + `r[${2 * i.reg}] = (((cross & 0xffff) << 16) | (ll & 0xffff)) >>> 0; `
+      + `r[${2 * i.reg + 1}] = (a1 * b1 + (lh >>> 16) + (hl >>> 16) + (cross >>> 16) + Math.imul(a, bh) + Math.imul(ah, b)) >>> 0;`;
+  return flagsOut(`h${k}(c, i${k});`) + flagsDead(`{ ${src} ${product} }`);
 };
 
 /** cmovcc between registers at 4 or 8 bytes (a false condition still zero-extends a 32-bit destination). */
-const cmovRR: Gen = (i) => {
+const cmovRR: Gen = (i, _k, flags) => {
   const s = i.osize;
   if (i.mod !== 3 || (s !== 4 && s !== 8)) return null;
   const d = i.reg, src = i.rm;
-  return `if (${condJs(i.op & 15)}) { r[${2 * d}] = r[${2 * src}]; r[${2 * d + 1}] = ${s === 8 ? `r[${2 * src + 1}]` : '0'}; }${s === 4 ? ` else r[${2 * d + 1}] = 0;` : ''}`;
+  return `if (${condJs(i.op & 15, flags)}) { r[${2 * d}] = r[${2 * src}]; r[${2 * d + 1}] = ${s === 8 ? `r[${2 * src + 1}]` : '0'}; }${s === 4 ? ` else r[${2 * d + 1}] = 0;` : ''}`;
 };
 
 /** setcc of a byte register. */
-const setccR: Gen = (i) => {
+const setccR: Gen = (i, _k, flags) => {
   if (i.mod !== 3) return null;
   const [w, sh] = byteReg(i.rm, i.rex);
-  return `r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | ((${condJs(i.op & 15)} ? 1 : 0) << ${sh});`;
+  return `r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | ((${condJs(i.op & 15, flags)} ? 1 : 0) << ${sh});`;
 };
 
 /** call rel32: push the return address, go (the block ends with it). */
@@ -156,14 +180,14 @@ const callJz: Gen = (i, k) => {
 };
 
 /** jcc: the one template that moves RIP (the block ends with it). */
-const jcc: Gen = (i) => `c.rip = ${condJs(i.op & 15)} ? ${i.target} : ${i.addr + i.len};`;
+const jcc: Gen = (i, _k, flags) => `c.rip = ${condJs(i.op & 15, flags)} ? ${i.target} : ${i.addr + i.len};`;
 
 const jmp: Gen = (i) => `c.rip = ${i.target};`;
 
 function firstOf(...gens: Gen[]): Gen {
-  return (i, k) => {
+  return (i, k, flags) => {
     for (const g of gens) {
-      const js = g(i, k);
+      const js = g(i, k, flags);
       if (js !== null) return js;
     }
     return null;
@@ -212,6 +236,7 @@ const GENS = new Map<Handler, Gen>([
   [A.opCmpAlIb, aluALIb(A.ALU_CMP)], [A.opTestAlIb, aluALIb(TEST)], [A.opAndAlIb, aluALIb(A.ALU_AND)],
   [A.opOrAlIb, aluALIb(A.ALU_OR)], [A.opXorAlIb, aluALIb(A.ALU_XOR)], [A.opAddAlIb, aluALIb(A.ALU_ADD)], [A.opSubAlIb, aluALIb(A.ALU_SUB)],
   [M.opCmovGvEv, cmovRR], [M.opSetccEb, setccR],
+  [Mu.opImulGvEv, imulR(false)], [Mu.opImulGvEvIz, imulR(true)],
 ]);
 
 /** Whether a template moves RIP itself (it must then be the block's last instruction). */
@@ -220,7 +245,7 @@ export function genBranches(i: Insn): boolean {
 }
 
 /** JavaScript for instruction `k` of its block, or null when the block must call its handler. */
-export function genInsn(i: Insn, k: number): string | null {
+export function genInsn(i: Insn, k: number, flags: FlagState | null): string | null {
   const g = GENS.get(i.handler);
-  return g === undefined ? null : g(i, k);
+  return g === undefined ? null : g(i, k, flags);
 }
