@@ -82,6 +82,9 @@ function generate(perForm: number): Case[] {
     if (s > 1) {
       add(`imul ${A}, ${B}`, CF | OF);
       add(`imul ${A}, ${B}, 0x1234`, CF | OF);
+      // Compiled: the product without its flags, which the next instruction overwrites unread.
+      add(`imul ${A}, ${B}\n  cmp ${A}, ${B}`, ARITH);
+      add(`imul ${A}, ${B}, -0x1234\n  test ${A}, ${A}`, ARITH & ~AF);
       add(`bsf ${A}, ${B}`, ZF, (c) => { if (c.b === 0n) c.b = 0x100n; });
       add(`bsr ${A}, ${B}`, ZF, (c) => { if (c.b === 0n) c.b = 0x100n; });
       add(`popcnt ${A}, ${B}`, ARITH);
