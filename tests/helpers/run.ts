@@ -32,10 +32,14 @@ export interface GuestRunOptions {
   cwd?: string;
   /** Prepare the guest's files before the exec. */
   setup?: (k: Kernel) => void;
+  /** A host directory as the guest's / (`kemu run --root`). */
+  root?: string;
+  /** Kill every guest task after this long (`kemu run --timeout`): status 137. */
+  timeoutMs?: number;
 }
 
 export async function runGuest(o: GuestRunOptions): Promise<GuestRun> {
-  const k = bootKernel({ engine: o.engine, profile: o.profile ?? PROFILE_6_18 });
+  const k = bootKernel({ engine: o.engine, profile: o.profile ?? PROFILE_6_18, ...(o.root ? { root: o.root } : {}) });
   const kernelLog: string[] = [];
   k.log = (line) => kernelLog.push(line);
   o.setup?.(k);
@@ -55,7 +59,9 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRun> {
   if ('errno' in r) {
     return { status: null, execErrno: r.errno, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), kernelLog };
   }
+  const timer = o.timeoutMs ? setTimeout(() => { void kill_all_tasks(k); }, o.timeoutMs) : null;
   const status = await k.waitForExit(r.task);
+  if (timer) clearTimeout(timer);
   await kill_all_tasks(k); // whatever the program left running (as `kemu run` does)
   return { status: shellStatus(status), execErrno: null, stdout: Buffer.concat(out), stderr: Buffer.concat(err), kernelLog };
 }
