@@ -107,3 +107,10 @@ export const POLLFD = Object.freeze({ fd: 0, events: 4, revents: 6, size: 8 });
 export const TMS = Object.freeze({ tms_utime: 0, tms_stime: 8, tms_cutime: 16, tms_cstime: 24, size: 32 });
 /** sizeof(struct sysinfo) on x86-64. Linux include/uapi/linux/sysinfo.h */
 export const SIZEOF_SYSINFO = 112;
+/** struct sysinfo's fields (loads is three unsigned longs). Linux include/uapi/linux/sysinfo.h */
+export const SYSINFO = Object.freeze({
+  uptime: 0, loads: 8, totalram: 32, freeram: 40, sharedram: 48, bufferram: 56, totalswap: 64, freeswap: 72,
+  procs: 80, totalhigh: 88, freehigh: 96, mem_unit: 104, size: SIZEOF_SYSINFO,
+});
+/** Linux include/uapi/linux/sysinfo.h: loads are fixed point with 16 fraction bits. */
+export const SI_LOAD_SHIFT = 16;

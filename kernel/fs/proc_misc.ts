@@ -23,13 +23,16 @@ export function cpuinfoText(): string {
   return rows.map(([k, v]) => `${k}${k.length < 8 ? '\t\t' : '\t'}: ${v}`.replace(/ $/, '')).join('\n') + '\n\n';
 }
 
+/** The memory kemu reports, in kB: one set for /proc/meminfo and sysinfo(2), so the two agree. */
+export const MEM_KB = { total: 2 * 1024 * 1024, free: 2 * 1024 * 1024 - 65536, buffers: 0, shmem: 0, swapTotal: 0, swapFree: 0 } as const;
+
 /** Linux show_val_kb(): "Name:" padded to 16 columns, the value in 8, then " kB". */
 export function meminfoText(): string {
   const kb = (name: string, v: number): string => `${(name + ':').padEnd(16)}${String(v).padStart(8)} kB\n`;
-  const total = 2 * 1024 * 1024;
-  return kb('MemTotal', total) + kb('MemFree', total - 65536) + kb('MemAvailable', total - 32768) +
-    kb('Buffers', 0) + kb('Cached', 16384) + kb('SwapCached', 0) + kb('Active', 16384) + kb('Inactive', 16384) +
-    kb('Shmem', 0) + kb('SwapTotal', 0) + kb('SwapFree', 0);
+  const m = MEM_KB;
+  return kb('MemTotal', m.total) + kb('MemFree', m.free) + kb('MemAvailable', m.total - 32768) +
+    kb('Buffers', m.buffers) + kb('Cached', 16384) + kb('SwapCached', 0) + kb('Active', 16384) + kb('Inactive', 16384) +
+    kb('Shmem', m.shmem) + kb('SwapTotal', m.swapTotal) + kb('SwapFree', m.swapFree);
 }
 
 /** Linux uptime_proc_show(): seconds since boot and idle seconds, two decimals each. */

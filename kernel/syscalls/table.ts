@@ -14,6 +14,7 @@ import { FORK_SYSCALLS } from './sys_fork.js';
 import { FILEOPS_SYSCALLS } from './sys_fileops.js';
 import { FS_SYSCALLS } from './sys_fs.js';
 import { FUTEX_SYSCALLS } from './sys_futex.js';
+import { INFO_SYSCALLS } from './sys_info.js';
 import { MEMFD_SYSCALLS } from './sys_memfd.js';
 import { MM_SYSCALLS } from './sys_mm.js';
 import { PIPE_SYSCALLS } from './sys_pipe.js';
@@ -22,6 +23,7 @@ import { PROCESS_SYSCALLS } from './sys_process.js';
 import { RW_SYSCALLS } from './sys_rw.js';
 import { SCHED_SYSCALLS } from './sys_sched.js';
 import { SIGNAL_SYSCALLS } from './sys_signal.js';
+import { SOCKET_SYSCALLS } from './sys_socket.js';
 import { SYS_SYSCALLS } from './sys_sys.js';
 import { STAT_SYSCALLS } from './sys_stat.js';
 import { TIME_SYSCALLS } from './sys_time.js';
@@ -32,6 +34,7 @@ import type { SyscallEntry, SyscallRow } from './types.js';
 export const FAMILIES: ReadonlyArray<readonly SyscallRow[]> = [
   RW_SYSCALLS, FS_SYSCALLS, STAT_SYSCALLS, DIR_SYSCALLS, ATTR_SYSCALLS, MEMFD_SYSCALLS, XATTR_SYSCALLS, FILEOPS_SYSCALLS, MM_SYSCALLS, PROCESS_SYSCALLS, SIGNAL_SYSCALLS, TIME_SYSCALLS,
   FORK_SYSCALLS, WAIT_SYSCALLS, PIPE_SYSCALLS, FD_SYSCALLS, POLL_SYSCALLS, FUTEX_SYSCALLS, SCHED_SYSCALLS, SYS_SYSCALLS,
+  INFO_SYSCALLS, SOCKET_SYSCALLS,
 ];
 
 /** A fresh table (each kernel owns one, so layers above can add entries). */

@@ -90,6 +90,8 @@ describe('abi constants against the C headers of this machine', function () {
       ['timespec', misc.TIMESPEC, ['tv_sec', 'tv_nsec']],
       ['timeval', misc.TIMEVAL, ['tv_sec', 'tv_usec']],
       ['tms', misc.TMS, ['tms_utime', 'tms_stime', 'tms_cutime', 'tms_cstime']],
+      ['sysinfo', misc.SYSINFO, ['uptime', 'loads', 'totalram', 'freeram', 'sharedram', 'bufferram', 'totalswap',
+        'freeswap', 'procs', 'totalhigh', 'freehigh', 'mem_unit']],
       ['winsize', ioctl.WINSIZE, ['ws_row', 'ws_col', 'ws_xpixel', 'ws_ypixel']],
       ['rlimit', processAbi.RLIMIT_STRUCT, ['rlim_cur', 'rlim_max']],
       ['Elf64_Ehdr', elf.ELF64_EHDR, Object.keys(elf.ELF64_EHDR)],
