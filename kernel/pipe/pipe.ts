@@ -59,6 +59,18 @@ export class PipeInodeInfo extends Inode {
     super(S_IFIFO | 0o600, pipefs);
   }
 
+  /**
+   * Linux fifo_open() on a pipefs inode: a pipe opened again through its
+   * /proc/PID/fd magic link (bash's `<(cmd)` reads /dev/fd/63) is a new
+   * file on the same ring, one more reader and/or writer; for a pipe (not
+   * a FIFO) no open waits for a partner. No access mode at all is EINVAL.
+   */
+  override open(f: File): File | number {
+    const fmode = f.f_mode & (FMODE_READ | FMODE_WRITE);
+    if (!fmode) return -EINVAL;
+    return new PipeFile(this, f.f_flags, fmode);
+  }
+
   get empty(): boolean { return this.bufs.length === 0; }
   get full(): boolean { return this.bufs.length >= this.max_usage; }
   /** FIONREAD: bytes waiting. */
