@@ -113,7 +113,8 @@ const text: CompatCase[] = [
   app('awk-fields', ['awk', '{print NR": "$2" "$1}'], WORDS),
   app('awk-sum', ['awk', '{s[$1]+=$2} END {for (k in s) print k, s[k]}'], WORDS),
   app('awk-csv', ['awk', '-F,', 'NR>1 {t+=$3; n++} END {printf "%d %.2f\\n", n, t/n}'], CSV),
-  app('awk-math', ['awk', 'BEGIN {printf "%.6f %.6f %.6f %.6f %d\\n", sqrt(2), exp(1), log(10), sin(1), int(-3.7)}']),
+  // Debian's busybox awk has no math library (sqrt, exp, ^): floating point through printf only.
+  app('awk-math', ['awk', 'BEGIN {printf "%.6f %.3e %d %g %.10g %d\\n", 10/3, 12345.678, int(-3.7), 0.1+0.2, 1e15/7, 2147483647*4}']),
   app('awk-strings', ['awk', 'BEGIN {s="hello world"; n=split(s,a," "); gsub(/o/,"0",s); print n, a[2], s, length(s), substr(s,2,3), index(s,"w"), toupper(s)}']),
   app('awk-loop', ['awk', 'BEGIN {for (i=0; i<1000; i++) s+=i*i; print s; printf "%e %g\\n", s, 1/3}']),
   // awk runs commands through glibc's popen() and system(): /bin/sh, the host's.
@@ -163,7 +164,7 @@ const files: CompatCase[] = [
   sh('readlink-f-realpath', 'mkdir -p a/b; ln -s a/b lnk; touch a/b/f; readlink -f lnk/f | grep -c "a/b/f$"; realpath lnk/../a | grep -c "/a$"'),
   sh('chmod-stat', 'touch f; chmod 751 f; stat -c "%a %A" f; chmod u-x,g+w,o= f; stat -c "%a %A" f; mkdir d; chmod 1777 d; stat -c "%a %A" d'),
   sh('touch-dates', 'touch -d "2020-01-02 03:04:05" a; touch -d @1000000000 b; stat -c "%Y %n" a b; ls -t a b; ls -tr a b'),
-  sh('truncate-sizes', 'truncate -s 1000 f; stat -c %s f; truncate -s 10 f; wc -c < f; truncate -s +5 f; stat -c %s f; od -c f | tail -n 2'),
+  sh('truncate-sizes', 'truncate -s 1000 f; stat -c %s f; truncate -s 10 f; wc -c < f; truncate -s 20 f; stat -c %s f; od -c f | tail -n 2'),
   sh('dd-forms', 'dd if=/dev/zero bs=512 count=3 2>/dev/null | wc -c; printf abcdefghij | dd bs=1 skip=2 count=5 2>/dev/null; echo; printf abc | dd conv=ucase 2>/dev/null; echo'),
   sh('find-basic', 'mkdir -p a/b c; touch a/x.txt a/b/y.txt c/z.log; find . -name "*.txt" | sort; find . -type d | sort; find . -maxdepth 1 | sort'),
   sh('find-exec', 'mkdir -p a/b; echo 1 > a/f; echo 22 > a/b/g; find a -type f -exec wc -c {} \\; | sort; find a -type f -exec sh -c \'echo "[$1]"\' _ {} \\; | sort'),
@@ -174,7 +175,7 @@ const files: CompatCase[] = [
   sh('mktemp-dir', 'd=$(mktemp -d -p .); [ -d "$d" ] && echo dir; f=$(mktemp -p .); [ -f "$f" ] && echo file; ls | wc -l'),
   sh('mkfifo-roundtrip', 'mkfifo p; (echo through fifo > p) & cat p; wait', undefined, true),
   sh('tar-roundtrip', 'mkdir -p d/e; echo a > d/x; echo b > d/e/y; tar cf t.tar d; rm -r d; tar tf t.tar | sort; tar xf t.tar; cat d/x d/e/y'),
-  sh('gzip-roundtrip', 'seq 1 1000 > f; gzip -c f > f.gz; gzip -dc f.gz | md5sum; md5sum < f; gzip f; ls; gunzip f.gz; wc -l f'),
+  sh('gzip-roundtrip', 'seq 1 1000 > f; gzip -c f > f.gz; gzip -dc f.gz | md5sum; md5sum < f; rm f.gz; gzip f; ls; gunzip f.gz; wc -l f'),
   sh('bzip2-xz-roundtrip', 'seq 1 500 > f; bzip2 -c f | bzip2 -dc | md5sum; md5sum < f'),
   sh('cpio-roundtrip', 'mkdir d; echo c > d/f; find d | cpio -o -H newc 2>/dev/null > a.cpio; rm -r d; cpio -i -d < a.cpio 2>/dev/null; cat d/f'),
   sh('patch-apply', 'printf "a\\nb\\nc\\n" > f; printf "a\\nB\\nc\\n" > g; diff -u f g > p; patch f < p >/dev/null; cat f'),
