@@ -191,6 +191,22 @@ function handlerSets(t: Task): { ign: bigint; cgt: bigint } {
   return { ign, cgt };
 }
 
+/**
+ * Linux fs/proc/array.c task_state_array, as get_task_state() picks one:
+ * a killable sleep (TASK_KILLABLE = TASK_WAKEKILL | TASK_UNINTERRUPTIBLE,
+ * a vfork parent's) is D; a group stop is T. "t (tracing stop)" needs
+ * ptrace, which kemu has not; a reaped task ("X (dead)") has no /proc entry.
+ */
+export function task_state(t: Task): string {
+  switch (t.state) {
+    case 'sleeping': return t.killable_only ? 'D (disk sleep)' : 'S (sleeping)';
+    case 'stopped': return 'T (stopped)';
+    case 'zombie': return 'Z (zombie)';
+    case 'dead': return 'X (dead)';
+    default: return 'R (running)';
+  }
+}
+
 const kB = (bytes: number): string => `${String(Math.ceil(bytes / 1024)).padStart(8)} kB`;
 
 /** Linux fs/proc/array.c proc_pid_status(), with the fields programs read. */
@@ -198,7 +214,7 @@ function statusText(t: Task): string {
   const c = t.cred;
   const vm = (t.mm?.areas() ?? []).reduce((n, v) => n + (v.vm_end - v.vm_start), 0);
   const stk = (t.mm?.areas() ?? []).filter((v) => v.name === '[stack]').reduce((n, v) => n + (v.vm_end - v.vm_start), 0);
-  const state = t.state === 'zombie' ? 'Z (zombie)' : t.state === 'sleeping' ? 'S (sleeping)' : 'R (running)';
+  const state = task_state(t);
   const { ign, cgt } = handlerSets(t);
   const ppid = t.parent?.tgid ?? 0;
   const lines = [
@@ -229,7 +245,7 @@ function statusText(t: Task): string {
 function statText(t: Task): string {
   const mm = t.mm;
   const vsize = (mm?.areas() ?? []).reduce((n, v) => n + (v.vm_end - v.vm_start), 0);
-  const state = t.state === 'zombie' ? 'Z' : t.state === 'sleeping' ? 'S' : 'R';
+  const state = task_state(t)[0];
   const { ign, cgt } = handlerSets(t);
   const f = [
     t.pid, `(${t.comm})`, state, t.parent?.tgid ?? 0, t.signal.pgrp, t.signal.session, 0, -1, 0x400000,
