@@ -156,5 +156,6 @@ function execFirst(k: Kernel, o: SpawnOptions, guestCwd: string): SpawnResult {
     k.tasks.delete(t.pid);
     return { errno: -r, where: 'exec' };
   }
+  k.wake_up_new_task(t); // Linux wake_up_new_task(): the new task joins the run queue now
   return { task: t };
 }

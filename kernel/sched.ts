@@ -92,6 +92,9 @@ export class Scheduler {
    * callers share one loop; a loop that ended starts again when called.
    */
   run(): Promise<void> {
+    // A caller may have made a task runnable without waking it (host code
+    // that forgot wake_up_new_task): it joins the queue, and an idle loop wakes.
+    this.sweep();
     this.loop ??= this.schedule().finally(() => { this.loop = null; });
     return this.loop;
   }
