@@ -4,7 +4,11 @@
  * decision 5). Code asks the profile; it never tests a version number.
  */
 
+import {
+  F_SEAL_EXEC, F_SEAL_FUTURE_WRITE, F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE,
+} from '../abi/fcntl.js';
 import { BINPRM_BUF_SIZE_4_18, BINPRM_BUF_SIZE_6_18 } from '../abi/limits.js';
+import { MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_EXEC, MFD_HUGETLB, MFD_NOEXEC_SEAL } from '../abi/misc.js';
 
 export interface KernelProfile {
   readonly name: '4.18' | '6.18';
@@ -29,6 +33,10 @@ export interface KernelProfile {
   readonly commFromDentryForEmptyPath: boolean;
   /** include/uapi/linux/auxvec.h: AT_RSEQ_FEATURE_SIZE / AT_RSEQ_ALIGN (6.3+) and AT_MINSIGSTKSZ (5.14+ on x86). */
   readonly auxvRseqAndMinsigstksz: boolean;
+  /** mm/memfd.c MFD_ALL_FLAGS: MFD_NOEXEC_SEAL and MFD_EXEC came in 6.3. */
+  readonly memfdFlags: number;
+  /** include/uapi/linux/fcntl.h F_ALL_SEALS: F_SEAL_FUTURE_WRITE came in 5.1, F_SEAL_EXEC in 6.3. */
+  readonly memfdSeals: number;
 }
 
 export const PROFILE_4_18: KernelProfile = Object.freeze({
@@ -42,6 +50,8 @@ export const PROFILE_4_18: KernelProfile = Object.freeze({
   miscPreserveArgv0InAtFlags: false,
   commFromDentryForEmptyPath: false,
   auxvRseqAndMinsigstksz: false,
+  memfdFlags: MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB,
+  memfdSeals: F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE,
 });
 
 export const PROFILE_6_18: KernelProfile = Object.freeze({
@@ -55,6 +65,8 @@ export const PROFILE_6_18: KernelProfile = Object.freeze({
   miscPreserveArgv0InAtFlags: true,
   commFromDentryForEmptyPath: true,
   auxvRseqAndMinsigstksz: true,
+  memfdFlags: MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC,
+  memfdSeals: F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC,
 });
 
 export const PROFILES: Readonly<Record<string, KernelProfile>> = { '4.18': PROFILE_4_18, '6.18': PROFILE_6_18 };

@@ -12,9 +12,9 @@
  */
 
 import { EEXIST, EFBIG, ENOENT, ENOSPC, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM, EXDEV } from '../../abi/errno.js';
-import { F_SEAL_FUTURE_WRITE, F_SEAL_GROW, F_SEAL_SHRINK, F_SEAL_WRITE, RENAME_EXCHANGE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../../abi/fcntl.js';
+import { F_SEAL_EXEC, F_SEAL_FUTURE_WRITE, F_SEAL_GROW, F_SEAL_SHRINK, F_SEAL_WRITE, RENAME_EXCHANGE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../../abi/fcntl.js';
 import type { File } from './file.js';
-import { current_time, Inode, newSuperBlock, type DirEntry, type SuperBlock } from './inode.js';
+import { current_time, Inode, newSuperBlock, type DirEntry, type IAttr, type SuperBlock } from './inode.js';
 import type { Cred } from './namei.js';
 
 export { newSuperBlock };
@@ -94,6 +94,12 @@ export class TmpfsFile extends Inode {
     this.len = len;
     this.i_mtime = this.i_ctime = current_time();
     return 0;
+  }
+
+  /** Linux mm/shmem.c shmem_setattr(): with F_SEAL_EXEC the x bits cannot change (EPERM). */
+  override setattr(a: IAttr): number {
+    if (a.mode !== undefined && (this.seals & F_SEAL_EXEC) && ((this.i_mode ^ a.mode) & 0o111)) return -EPERM;
+    return super.setattr(a);
   }
 
   /**

@@ -2,16 +2,17 @@
  * Descriptor syscalls: Linux fs/file.c (dup, dup2, dup3) and fs/fcntl.c
  * (fcntl: F_DUPFD, F_DUPFD_CLOEXEC, F_DUPFD_QUERY, F_GETFD, F_SETFD,
  * F_GETFL, F_SETFL) with fs/pipe.c pipe_fcntl (F_GETPIPE_SZ,
- * F_SETPIPE_SZ).
+ * F_SETPIPE_SZ) and mm/memfd.c memfd_fcntl (F_ADD_SEALS, F_GET_SEALS).
  */
 
 import { EBADF, EINVAL } from '../../abi/errno.js';
 import {
-  F_DUPFD, F_DUPFD_CLOEXEC, F_DUPFD_QUERY, F_GETFD, F_GETFL, F_GETPIPE_SZ, F_SETFD, F_SETFL, F_SETPIPE_SZ, FD_CLOEXEC,
+  F_ADD_SEALS, F_DUPFD, F_DUPFD_CLOEXEC, F_DUPFD_QUERY, F_GETFD, F_GET_SEALS, F_GETFL, F_GETPIPE_SZ, F_SETFD, F_SETFL, F_SETPIPE_SZ, FD_CLOEXEC,
   O_CLOEXEC, O_NDELAY, O_NONBLOCK, SETFL_MASK,
 } from '../../abi/fcntl.js';
 import { PAGE_SIZE } from '../../abi/limits.js';
 import { fput, get_file } from '../fs/file.js';
+import { memfd_fcntl } from '../fs/memfd.js';
 import type { Kernel } from '../kernel.js';
 import { PipeFile } from '../pipe/pipe.js';
 import type { Task } from '../task.js';
@@ -92,6 +93,9 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
       return f instanceof PipeFile ? f.pipe.max_usage * PAGE_SIZE : -EBADF;
     case F_SETPIPE_SZ:
       return f instanceof PipeFile ? f.pipe.set_size(uint(a[2]), t.cred.euid === 0) : -EBADF;
+    // Linux fs/fcntl.c: F_ADD_SEALS / F_GET_SEALS go to memfd_fcntl (any shmem file has seals).
+    case F_ADD_SEALS: case F_GET_SEALS:
+      return memfd_fcntl(f, cmd, uint(a[2]), k.profile);
     default:
       reportOnce(k, t, cmd);
       return -EINVAL;
@@ -102,6 +106,6 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 export const FD_SYSCALLS: readonly SyscallRow[] = [
   { nr: __NR_dup, handler: sys_dup, support: 'full', args: ['fd'] },
   { nr: __NR_dup2, handler: sys_dup2, support: 'full', args: ['fd', 'fd'] },
-  { nr: __NR_fcntl, handler: sys_fcntl, support: 'partial', note: 'no record locks, leases, owners or seals', args: ['fd', 'int', 'hex'] },
+  { nr: __NR_fcntl, handler: sys_fcntl, support: 'partial', note: 'no record locks, leases or owners', args: ['fd', 'int', 'hex'] },
   { nr: __NR_dup3, handler: sys_dup3, support: 'full', args: ['fd', 'fd', 'hex'] },
 ];

@@ -14,15 +14,15 @@ import type { Task } from '../task.js';
 import { ptr, uint, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_memfd_create } from '../../abi/syscalls.js';
 
-export function sys_memfd_create(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
+export function sys_memfd_create(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const flags = uint(a[1]);
-  const err = memfd_check_flags(flags);
+  const err = memfd_check_flags(flags, k.profile);
   if (err) return err;
   const name = strncpy_from_user(t.mm!, ptr(a[0]), MFD_NAME_MAX_LEN);
   if (name === null) return -EFAULT;
   if (name === 'toolong') return -EINVAL;
   if (t.files.get_unused_fd() < 0) return -EMFILE;
-  const f = memfd_create(latin1(name), flags, t.cred);
+  const f = memfd_create(latin1(name), flags, t.cred, k.profile);
   if (typeof f === 'number') return f;
   return t.files.install(f, (flags & MFD_CLOEXEC) !== 0);
 }

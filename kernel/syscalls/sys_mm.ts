@@ -11,7 +11,9 @@ import {
 } from '../../abi/mman.js';
 import { PAGE_SIZE } from '../../abi/limits.js';
 import { READ_IMPLIES_EXEC } from '../../abi/process.js';
+import { F_SEAL_FUTURE_WRITE, F_SEAL_WRITE } from '../../abi/fcntl.js';
 import type { File } from '../fs/file.js';
+import { TmpfsFile } from '../fs/tmpfs.js';
 import type { Kernel } from '../kernel.js';
 import { MMAP_MIN_ADDR, type MmStruct, pageAlignUp, TASK_SIZE } from '../mm/mm_struct.js';
 import { VM_GROWSDOWN, VM_SHARED, type VmArea } from '../mm/vma.js';
@@ -92,6 +94,8 @@ function mmapFile(mm: MmStruct, f: File, addr: number, len: number, prot: number
   if (!f.readable) return -EACCES;
   if (!f.f_inode.isReg) return -ENODEV;
   if (vm_flags & VM_SHARED) {
+    // Linux mm/shmem.c shmem_mmap() -> seal_check_write(): no shared writable map of a write-sealed memfd.
+    if ((prot & PROT_WRITE) && f.f_inode instanceof TmpfsFile && (f.f_inode.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))) return -EPERM;
     // Shared file pages need a page cache; they arrive with the real-programs issue.
     if (prot & PROT_WRITE) return -ENODEV;
   }

@@ -14,6 +14,7 @@ import { memfd_create, memfd_fcntl } from '../../kernel/fs/memfd.js';
 import { latin1 } from '../../kernel/fs/namei.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Task } from '../../kernel/task.js';
+import { PROFILE_4_18, PROFILE_6_18 } from '../../kernel/profile.js';
 import { lookup, must, open, readFile, writeFile } from './fsutil.js';
 
 const engine = await loadEngine('interp');
@@ -73,7 +74,7 @@ describe('kernel/fs procfs and devfs', () => {
     const link = must(lookup(t, `/proc/self/fd/${fd}`, false)).d_inode;
     expect(latin1(link.readlink() as Uint8Array)).to.equal('/tmp/f');
     expect(link.i_mode & 0o777).to.equal(0o500);
-    const m = memfd_create('demo', 0, t.cred);
+    const m = memfd_create('demo', 0, t.cred, PROFILE_6_18);
     if (typeof m === 'number') throw new Error('memfd');
     const mfd = t.files.install(m);
     m.write(new Uint8Array(Buffer.from('in memory')));
@@ -87,39 +88,49 @@ describe('kernel/fs memfd', () => {
   const cred = { uid: 0, gid: 0, euid: 0, egid: 0, fsuid: 0, fsgid: 0 };
 
   it('refuses unknown flags and MFD_EXEC with MFD_NOEXEC_SEAL (EINVAL)', () => {
-    expect(memfd_create('x', 0x100, cred)).to.equal(-EINVAL);
-    expect(memfd_create('x', MFD_EXEC | MFD_NOEXEC_SEAL, cred)).to.equal(-EINVAL);
-    expect(memfd_create('n'.repeat(250), 0, cred)).to.equal(-EINVAL);
+    expect(memfd_create('x', 0x100, cred, PROFILE_6_18)).to.equal(-EINVAL);
+    expect(memfd_create('x', MFD_EXEC | MFD_NOEXEC_SEAL, cred, PROFILE_6_18)).to.equal(-EINVAL);
+    expect(memfd_create('n'.repeat(250), 0, cred, PROFILE_6_18)).to.equal(-EINVAL);
   });
 
   it('is sealed against sealing unless MFD_ALLOW_SEALING (F_SEAL_SEAL, EPERM)', () => {
-    const f = memfd_create('plain', 0, cred);
+    const f = memfd_create('plain', 0, cred, PROFILE_6_18);
     if (typeof f === 'number') throw new Error('memfd');
-    expect(memfd_fcntl(f, F_GET_SEALS, 0)).to.equal(F_SEAL_SEAL);
-    expect(memfd_fcntl(f, F_ADD_SEALS, F_SEAL_WRITE)).to.equal(-EPERM);
+    expect(memfd_fcntl(f, F_GET_SEALS, 0, PROFILE_6_18)).to.equal(F_SEAL_SEAL);
+    expect(memfd_fcntl(f, F_ADD_SEALS, F_SEAL_WRITE, PROFILE_6_18)).to.equal(-EPERM);
   });
 
   it('enforces seals on writes and truncation as mm/memfd.c and mm/shmem.c do', () => {
-    const f = memfd_create('sealed', MFD_ALLOW_SEALING, cred);
+    const f = memfd_create('sealed', MFD_ALLOW_SEALING, cred, PROFILE_6_18);
     if (typeof f === 'number') throw new Error('memfd');
-    expect(memfd_fcntl(f, F_GET_SEALS, 0)).to.equal(0);
+    expect(memfd_fcntl(f, F_GET_SEALS, 0, PROFILE_6_18)).to.equal(0);
     expect(f.write(new Uint8Array(10))).to.equal(10);
-    expect(memfd_fcntl(f, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)).to.equal(0);
+    expect(memfd_fcntl(f, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW, PROFILE_6_18)).to.equal(0);
     expect(f.f_inode.truncate(3)).to.equal(-EPERM);
     expect(f.f_inode.truncate(100)).to.equal(-EPERM);
     expect(f.pwrite(new Uint8Array(4), 0)).to.equal(4);
     expect(f.pwrite(new Uint8Array(4), 8)).to.equal(-EPERM);
-    expect(memfd_fcntl(f, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SEAL)).to.equal(0);
+    expect(memfd_fcntl(f, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SEAL, PROFILE_6_18)).to.equal(0);
     expect(f.pwrite(new Uint8Array(1), 0)).to.equal(-EPERM);
-    expect(memfd_fcntl(f, F_ADD_SEALS, F_SEAL_GROW)).to.equal(-EPERM);
-    expect(memfd_fcntl(f, F_GET_SEALS, 0)).to.equal(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
-    expect(memfd_fcntl(f, F_ADD_SEALS, 0x1000), 'unknown bits are checked first').to.equal(-EINVAL);
+    expect(memfd_fcntl(f, F_ADD_SEALS, F_SEAL_GROW, PROFILE_6_18)).to.equal(-EPERM);
+    expect(memfd_fcntl(f, F_GET_SEALS, 0, PROFILE_6_18)).to.equal(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
+    expect(memfd_fcntl(f, F_ADD_SEALS, 0x1000, PROFILE_6_18), 'unknown bits are checked first').to.equal(-EINVAL);
   });
 
   it('MFD_NOEXEC_SEAL clears the x bits and seals exec', () => {
-    const f = memfd_create('noexec', MFD_NOEXEC_SEAL, cred);
+    const f = memfd_create('noexec', MFD_NOEXEC_SEAL, cred, PROFILE_6_18);
     if (typeof f === 'number') throw new Error('memfd');
     expect(f.f_inode.i_mode & 0o777).to.equal(0o666);
-    expect(memfd_fcntl(f, F_GET_SEALS, 0)).to.equal(0x20);
+    expect(memfd_fcntl(f, F_GET_SEALS, 0, PROFILE_6_18)).to.equal(0x20);
+  });
+
+  it('4.18 knows neither MFD_NOEXEC_SEAL nor F_SEAL_FUTURE_WRITE / F_SEAL_EXEC (EINVAL; 5.1 and 6.3 added them)', () => {
+    expect(memfd_create('x', MFD_NOEXEC_SEAL, cred, PROFILE_4_18)).to.equal(-EINVAL);
+    expect(memfd_create('x', MFD_EXEC, cred, PROFILE_4_18)).to.equal(-EINVAL);
+    const f = memfd_create('sealed', MFD_ALLOW_SEALING, cred, PROFILE_4_18);
+    if (typeof f === 'number') throw new Error('memfd');
+    expect(memfd_fcntl(f, F_ADD_SEALS, 0x10, PROFILE_4_18)).to.equal(-EINVAL);
+    expect(memfd_fcntl(f, F_ADD_SEALS, 0x20, PROFILE_4_18)).to.equal(-EINVAL);
+    expect(memfd_fcntl(f, F_ADD_SEALS, F_SEAL_WRITE, PROFILE_4_18)).to.equal(0);
   });
 });
