@@ -55,6 +55,24 @@ export function clear_user(mm: MmStruct, addr: number, len: number): boolean {
   return copy_to_user(mm, addr, new Uint8Array(len));
 }
 
+/**
+ * How many bytes from `addr` (at most `len`) the kernel can copy before a
+ * fault: Linux copies user memory page by page (lib/iov_iter.c), so a copy
+ * that runs into an unmapped or protected page stops there, and the
+ * syscalls of fs/read_write.c return what moved before it.
+ */
+export function user_access_prefix(mm: MmStruct, addr: number, len: number, write: boolean): number {
+  if (!Number.isSafeInteger(addr) || addr < 0 || len <= 0) return 0;
+  const end = Math.min(addr + len, 0x7ffffffff000);
+  let at = addr;
+  while (at < end) {
+    const v = mm.find_vma(at);
+    if (!v || v.prot === PROT_NONE || (write && (v.prot & PROT_WRITE) === 0)) break;
+    at = v.vm_end;
+  }
+  return Math.max(0, Math.min(at, end) - addr);
+}
+
 /** Every byte of `[addr, addr+len)` is mapped writable. */
 export function user_range_writable(mm: MmStruct, addr: number, len: number): boolean {
   if (!isValidRange(addr, len)) return false;

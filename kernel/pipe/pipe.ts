@@ -79,15 +79,19 @@ export class PipeInodeInfo extends Inode {
   /**
    * Linux pipe_read() without the sleep: bytes into `dst`, 0 at EOF (no
    * writers), or -EAGAIN when empty with writers. Wakes writers when space
-   * was freed.
+   * was freed. Only the first `room` bytes of `dst` stand for user memory
+   * the reader can take (the rest faults): a pipe buffer that does not fit
+   * there stays in the pipe, and -EFAULT if nothing was read.
    */
-  readSome(dst: Uint8Array): number {
+  readSome(dst: Uint8Array, room = dst.length): number {
     if (dst.length === 0) return 0;
     let ret = 0;
     let total = dst.length;
     while (this.bufs.length) {
       const buf = this.bufs[0]!;
       const chars = Math.min(buf.len, total);
+      // Linux: copy_page_to_iter() came up short -> stop; EFAULT if it was the first buffer.
+      if (ret + chars > room) { if (!ret) return -EFAULT; break; }
       dst.set(buf.page.subarray(buf.offset, buf.offset + chars), ret);
       ret += chars;
       buf.offset += chars;
@@ -108,32 +112,41 @@ export class PipeInodeInfo extends Inode {
    * Linux pipe_write() without the sleep: as much of `src` as fits, from
    * `resumed` (a write that slept part-way continues without the merge
    * step). Returns the count, -EAGAIN when nothing fit, -EPIPE with no
-   * readers and nothing written.
+   * readers and nothing written. A write of `count` bytes of which only
+   * `src` could be read from user memory (the rest faults) moves whole
+   * chunks only, as Linux copies a page at a time: -EFAULT if none moved.
    */
-  writeSome(src: Uint8Array, resumed: boolean, packet: boolean): number {
-    if (src.length === 0) return 0;
+  writeSome(src: Uint8Array, resumed: boolean, packet: boolean, count = src.length): number {
+    this.faulted = false;
+    if (count === 0) return 0;
     if (!this.readers) return -EPIPE;
     let ret = 0;
-    const chars = src.length & (PAGE_SIZE - 1);
+    const chars = count & (PAGE_SIZE - 1);
     if (!resumed && chars && !this.empty && !packet) {
       const buf = this.bufs[this.bufs.length - 1]!;
       const offset = buf.offset + buf.len;
       if (buf.canMerge && offset + chars <= PAGE_SIZE) {
+        if (chars > src.length) return -EFAULT; // Linux: a short copy into the last page fails the write
         buf.page.set(src.subarray(0, chars), offset);
         buf.len += chars;
         ret = chars;
       }
     }
-    while (ret < src.length && !this.full) {
-      const n = Math.min(PAGE_SIZE, src.length - ret);
+    while (ret < count && !this.full) {
+      const n = Math.min(PAGE_SIZE, count - ret);
+      // Linux: copy_page_from_iter() came up short with bytes left -> stop (the page is dropped).
+      if (ret + n > src.length) { this.faulted = true; break; }
       const page = this.free_pages.pop() ?? new Uint8Array(PAGE_SIZE);
       page.set(src.subarray(ret, ret + n));
       this.bufs.push({ page, offset: 0, len: n, canMerge: !packet, packet });
       ret += n;
     }
     if (ret) this.rd_wait.wake_up();
-    return ret || -EAGAIN;
+    return ret || (this.faulted ? -EFAULT : -EAGAIN);
   }
+
+  /** The last writeSome stopped at user memory that faults (not at a full pipe). */
+  faulted = false;
 
   /** Linux pipe_set_size(): F_SETPIPE_SZ. Returns the new size in bytes or -errno. */
   set_size(arg: number, privileged: boolean): number {
@@ -168,9 +181,12 @@ export class PipeFile extends File {
   /** The task on whose behalf a guest syscall runs (null when host code calls). */
   private current(): Task | null { return this.pipe.kernel.current; }
 
-  /** Linux pipe_read(): an empty pipe with writers puts a blocking reader to sleep (-ERESTARTSYS). */
-  override read(dst: Uint8Array): number {
-    const r = this.pipe.readSome(dst);
+  /**
+   * Linux pipe_read(): an empty pipe with writers puts a blocking reader to
+   * sleep (-ERESTARTSYS). `room`: the bytes of `dst` user memory can take.
+   */
+  override read(dst: Uint8Array, room = dst.length): number {
+    const r = this.pipe.readSome(dst, room);
     if (r !== -EAGAIN || this.nonblock) return r;
     const t = this.current();
     if (!t) return r;
@@ -182,20 +198,22 @@ export class PipeFile extends File {
    * Linux pipe_write(): a blocking writer sleeps while the pipe is full;
    * what it wrote before sleeping is remembered in the restart block, so
    * the write continues where it stopped, and a signal then ends it with
-   * that partial count.
+   * that partial count. `count`: the bytes the guest asked to write, of
+   * which `src` is what could be read from its memory (the rest faults).
    */
-  override write(src: Uint8Array): number {
+  override write(src: Uint8Array, count = src.length): number {
     const t = this.current();
     const rb = t?.restart_block ?? null;
     const done = rb?.progress ?? 0;
     const packet = (this.f_flags & O_DIRECT) !== 0;
-    const r = this.pipe.writeSome(done ? src.subarray(done) : src, done > 0, packet);
+    const r = this.pipe.writeSome(done ? src.subarray(done) : src, done > 0, packet, count - done);
     if (r === -EPIPE) {
       if (t) send_sig(this.pipe.kernel, SIGPIPE, t);
       return done || -EPIPE;
     }
+    if (r === -EFAULT) return done || -EFAULT;
     const total = done + (r > 0 ? r : 0);
-    if (total === src.length) return total;
+    if (total === count || this.pipe.faulted) return total;
     if (this.nonblock || !t || !rb) return total || -EAGAIN;
     if (signal_pending(t)) return total || -ERESTARTSYS;
     rb.progress = total;

@@ -7,7 +7,9 @@ import { EBADF, EFAULT, EINVAL } from '../../abi/errno.js';
 import type { File, IoctlIo } from '../fs/file.js';
 import type { Kernel } from '../kernel.js';
 import type { MmStruct } from '../mm/mm_struct.js';
-import { copy_from_user, copy_to_user, user_range_writable } from '../mm/uaccess.js';
+import { copy_from_user, copy_to_user, user_access_prefix } from '../mm/uaccess.js';
+import { PipeFile } from '../pipe/pipe.js';
+import { SEEK_CUR } from '../../abi/fcntl.js';
 import type { Task } from '../task.js';
 import { int, long, ptr, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_ioctl, __NR_lseek, __NR_pread64, __NR_pwrite64, __NR_read, __NR_readv, __NR_write, __NR_writev } from '../../abi/syscalls.js';
@@ -33,23 +35,59 @@ export function sys_write(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   return writeFrom(t.mm!, f, ptr(a[1]), Math.min(ulong(a[2]), MAX_RW_COUNT));
 }
 
+/**
+ * Linux ksys_read / ksys_pread64: the file's read, copied out to the guest
+ * page by page. A buffer that runs into memory the task cannot write gets
+ * what fits before it (the file position moves by that much); a read that
+ * could copy nothing while there was data is EFAULT.
+ */
 function readInto(mm: MmStruct, f: File, buf: number, count: number, pos?: number): number {
   if (!f.readable) return -EBADF;
   if (count === 0) return 0;
-  if (buf < 0) return -EFAULT;
-  // A buffer the guest cannot write is EFAULT before anything is consumed.
-  if (!user_range_writable(mm, buf, count)) return -EFAULT;
-  const tmp = new Uint8Array(count);
+  const room = user_access_prefix(mm, buf, count, true);
+  if (f instanceof PipeFile && pos === undefined) {
+    // fs/pipe.c pipe_read: whole pipe buffers only; one that does not fit stays in the pipe.
+    const tmp = new Uint8Array(Math.min(count, Math.max(f.pipe.nrbytes, 1))); // a read takes at most what is there
+    const n = f.read(tmp, room);
+    return n > 0 ? copyOut(mm, buf, tmp.subarray(0, n)) : n;
+  }
+  if (room === 0) return readNothing(f, pos);
+  const tmp = new Uint8Array(room);
   const n = pos === undefined ? f.read(tmp) : f.pread(tmp, pos);
-  if (n <= 0) return n;
-  return copy_to_user(mm, buf, tmp.subarray(0, n)) ? n : -EFAULT;
+  return n > 0 ? copyOut(mm, buf, tmp.subarray(0, n)) : n;
 }
 
+/** The count, once the bytes are in guest memory (they fit: the caller measured the room). */
+function copyOut(mm: MmStruct, buf: number, bytes: Uint8Array): number {
+  return copy_to_user(mm, buf, bytes) ? bytes.length : -EFAULT;
+}
+
+/**
+ * A read into a buffer whose first byte faults: EFAULT if the file had a
+ * byte to give (a seekable file keeps its position), else what the read
+ * says with nothing to copy (0 at EOF, EAGAIN, a sleep).
+ */
+function readNothing(f: File, pos?: number): number {
+  const probe = new Uint8Array(1);
+  if (pos !== undefined) { const n = f.pread(probe, pos); return n > 0 ? -EFAULT : n; }
+  const n = f.read(probe);
+  if (n > 0) { f.llseek(-n, SEEK_CUR); return -EFAULT; }
+  return n;
+}
+
+/**
+ * Linux ksys_write / ksys_pwrite64: the bytes the guest can read from
+ * `buf`, page by page. A buffer that runs into unmapped memory writes what
+ * came before it (a pipe: whole pages only); none at all is EFAULT.
+ */
 function writeFrom(mm: MmStruct, f: File, buf: number, count: number, pos?: number): number {
   if (!f.writable) return -EBADF;
   if (count === 0) return 0;
-  const bytes = copy_from_user(mm, buf, count);
+  const n = user_access_prefix(mm, buf, count, false);
+  const bytes = n ? copy_from_user(mm, buf, n) : new Uint8Array(0);
   if (!bytes) return -EFAULT;
+  if (f instanceof PipeFile && pos === undefined) return f.write(bytes, count);
+  if (n === 0) return -EFAULT;
   return pos === undefined ? f.write(bytes) : f.pwrite(bytes, pos);
 }
 
@@ -95,20 +133,25 @@ export function sys_writev(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (!f.writable) return -EBADF;
   const iov = importIovec(t.mm!, ptr(a[1]), int(a[2]));
   if (typeof iov === 'number') return iov;
+  // The segments in order, as far as guest memory can be read (Linux copies page by page).
   const parts: Uint8Array[] = [];
   let total = 0;
+  let count = 0;
+  let faulted = false;
   for (const [base, len] of iov) {
-    if (len === 0) continue;
-    const b = copy_from_user(t.mm!, base, len);
-    if (!b) { if (total === 0) return -EFAULT; break; }
-    parts.push(b);
-    total += len;
+    count += len;
+    if (len === 0 || faulted) continue;
+    const n = user_access_prefix(t.mm!, base, len, false);
+    if (n) parts.push(copy_from_user(t.mm!, base, n)!);
+    total += n;
+    faulted = n < len;
   }
-  if (total === 0) return 0;
+  if (count === 0) return 0;
   const all = new Uint8Array(total);
   let o = 0;
   for (const p of parts) { all.set(p, o); o += p.length; }
-  return f.write(all);
+  if (f instanceof PipeFile) return f.write(all, count);
+  return total ? f.write(all) : -EFAULT;
 }
 
 export function sys_readv(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
