@@ -16,6 +16,7 @@ import { ENOSYS, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTART
 import { syscallName } from '../../abi/syscalls.js';
 import { R10, R8, R9, RAX, RDI, RDX, RIP, RSI } from '../../emulator/regs.js';
 import type { Kernel } from '../kernel.js';
+import { has_syscall } from '../profile.js';
 import type { Task } from '../task.js';
 import { finish_wait } from '../wait.js';
 import { NO_RETURN, RESTART, type SyscallArgs, type SyscallResult } from './types.js';
@@ -44,6 +45,8 @@ export function do_syscall_64(k: Kernel, t: Task): void {
   if (!entry) {
     result = -ENOSYS;
     reportEnosys(k, t, nr);
+  } else if (!has_syscall(k.profile, n)) {
+    result = -ENOSYS; // newer than the profile's Linux: sys_ni_syscall there, nothing to report
   } else {
     result = entry.handler(k, t, args);
   }

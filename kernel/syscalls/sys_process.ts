@@ -73,7 +73,7 @@ export function sys_rseq(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const RSEQ_FLAG_UNREGISTER = 1;
   if (flags & RSEQ_FLAG_UNREGISTER) {
     if (flags & ~RSEQ_FLAG_UNREGISTER) return -EINVAL;
-    if (t.rseq !== addr) return -EINVAL;
+    if (t.rseq !== addr || !t.rseq) return -EINVAL; // Linux: nothing registered is EINVAL too
     t.rseq = 0;
     return 0;
   }
