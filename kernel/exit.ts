@@ -24,7 +24,10 @@ export function do_exit(k: Kernel, t: Task, code: number): void {
   if (t.exiting) return;
   t.exiting = true;
   if (t.state === 'sleeping') finish_wait(t);
+  // A call abandoned mid-sleep gives back what it held (a futex waiter, a FIFO end waiting for its partner).
+  const rb = t.restart_block;
   t.restart_block = null;
+  rb?.cleanup?.();
   exit_mm(k, t);
   exit_files(k, t);
   if (t.exe_file) {

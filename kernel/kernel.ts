@@ -18,6 +18,7 @@ import { buildSyscallTable } from './syscalls/table.js';
 import type { SyscallEntry } from './syscalls/types.js';
 import { SignalStruct, Task, type ExitStatus } from './task.js';
 import { Tracer } from './trace.js';
+import './pipe/fifo.js'; // registers fifo_open for FIFO nodes (specialOpen.fifo)
 
 export interface KernelOptions {
   engine: Engine;

@@ -19,6 +19,7 @@ import { PAGE_SIZE, PIPE_DEF_BUFFERS, PIPE_MAX_SIZE } from '../../abi/limits.js'
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../../abi/misc.js';
 import { SIGPIPE } from '../../abi/signal.js';
 import { File, FMODE_READ, FMODE_WRITE, type IoctlIo } from '../fs/file.js';
+import type { Dentry } from '../fs/dcache.js';
 import { Inode } from '../fs/inode.js';
 import { newSuperBlock } from '../fs/tmpfs.js';
 import type { Kernel } from '../kernel.js';
@@ -49,6 +50,11 @@ export class PipeInodeInfo extends Inode {
   max_usage = PIPE_DEF_BUFFERS;
   readers = 0;
   writers = 0;
+  /** Linux r_counter / w_counter: opens of each side so far, which a FIFO open waiting for a partner watches. */
+  r_counter = 0;
+  w_counter = 0;
+  /** A FIFO forgets its pipe (and unread bytes) when the last file on it closes (Linux put_pipe_info). */
+  onLastClose: (() => void) | null = null;
   /** Pages read empty, kept for the next writes (Linux keeps one as pipe->tmp_page). */
   private readonly free_pages: Uint8Array[] = [];
   /** Linux 5.6+ splits the wait queue: readers wait on rd_wait, writers on wr_wait. */
@@ -170,8 +176,13 @@ export function round_pipe_size(size: number): number {
 
 /** One end of a pipe: Linux pipefifo_fops on a struct file. */
 export class PipeFile extends File {
-  constructor(readonly pipe: PipeInodeInfo, flags: number, fmode: number) {
-    super(pipe, flags, fmode, `pipe:[${pipe.i_ino}]`);
+  /**
+   * An open end of `pipe`. A FIFO's file (fifo.ts) names its node and
+   * dentry instead of the pipe, and fifo_open counted it already.
+   */
+  constructor(readonly pipe: PipeInodeInfo, flags: number, fmode: number, fifo?: { node: Inode; dentry: Dentry | null }) {
+    super(fifo?.node ?? pipe, flags, fmode, `pipe:[${pipe.i_ino}]`, fifo?.dentry ?? null);
+    if (fifo) return;
     if (fmode & FMODE_READ) pipe.readers++;
     if (fmode & FMODE_WRITE) pipe.writers++;
   }
@@ -255,6 +266,7 @@ export class PipeFile extends File {
     if (this.writable) this.pipe.writers--;
     this.pipe.rd_wait.wake_up();
     this.pipe.wr_wait.wake_up();
+    if (!this.pipe.readers && !this.pipe.writers) this.pipe.onLastClose?.();
   }
 }
 
