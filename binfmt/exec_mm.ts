@@ -191,9 +191,9 @@ const STACK_EXPAND = 128 * 1024;
  * Linux 4.18 fs/exec.c setup_arg_pages(): turn the argument area into the
  * stack VMA at its final place with its final protection. Without stack
  * randomisation stack_top is STACK_TOP = STACK_TOP_MAX, so nothing moves.
- * kemu maps the whole RLIMIT_STACK (at most 8 MiB) at once, since its
- * engines do not grow VM_GROWSDOWN areas on faults; host memory is only
- * committed where the guest touches it.
+ * The stack starts 128 KiB below the arguments (or at RLIMIT_STACK if
+ * that is less) and grows on faults below it (MmStruct.expand_stack), so
+ * memory is committed as the guest uses it, as on Linux.
  */
 export function setup_arg_pages(bprm: LinuxBinprm, stack_top: number, executable_stack: number): number {
   const mm = bprm.task.mm!;
@@ -202,9 +202,11 @@ export function setup_arg_pages(bprm: LinuxBinprm, stack_top: number, executable
   if (executable_stack === EXSTACK_ENABLE_X ||
       (executable_stack !== EXSTACK_DISABLE_X && (bprm.task.personality & READ_IMPLIES_EXEC))) prot |= PROT_EXEC;
   const argStart = pageAlignDown(bprm.p);
-  const rlim = pageAlignDown(Math.min(bprm.rlim_stack.rlim_cur, 8 * 1024 * 1024));
-  const base = Math.min(argStart - STACK_EXPAND, STACK_TOP - rlim);
+  const rlim = pageAlignDown(Math.min(bprm.rlim_stack.rlim_cur, STACK_TOP));
+  // Linux: stack_base = vm_end - rlim_stack if the arguments plus stack_expand would pass it, else vm_start - stack_expand.
+  const base = (STACK_TOP - argStart) + STACK_EXPAND > rlim ? STACK_TOP - rlim : argStart - STACK_EXPAND;
   if (base < 0x10000) return -ENOMEM;
+  mm.stack_rlim = rlim;
   const vma = mm.mapFixed({ start: base, len: STACK_TOP - base, prot, vm_flags: VM_GROWSDOWN, name: '[stack]' });
   const used = STACK_TOP - bprm.argBase;
   vma.host.set(bprm.argArea, vma.host.length - used);

@@ -5,9 +5,9 @@
  * guest, never by crashing the host).
  *
  * What is counted: every mapped page of every address space, except the
- * part of a [stack] area below the lowest stack pointer seen (kemu maps
- * the whole RLIMIT_STACK at exec, where Linux grows the stack as it is
- * used; the host commits no memory for pages never touched). When the sum
+ * part of a [stack] area below the lowest stack pointer seen (the stack
+ * starts 128 KiB below the arguments and grows as it is used, as on
+ * Linux, but what a deep call once touched stays mapped). When the sum
  * passes the limit, the process charged the most is sent SIGKILL, with
  * every process that shares its address space; it releases everything as
  * it exits. While a victim is still dying nobody else is chosen.

@@ -194,6 +194,8 @@ export class Scheduler {
       case 'fault': {
         // A write to memory shared copy-on-write since fork: copy, and run the instruction again.
         if (exit.mapped && exit.access === 'write' && t.mm?.cow_fault(Number(exit.addr))) break;
+        // Below the stack: it grows (Linux do_user_addr_fault -> expand_stack), and the instruction runs again.
+        if (!exit.mapped && t.mm?.expand_stack(Number(exit.addr), t.rlimStack)) break;
         const err = 4 | (exit.access === 'write' ? 2 : 0) | (exit.mapped ? 1 : 0) | (exit.access === 'exec' ? 16 : 0);
         force_sig_fault(t, SIGSEGV, exit.mapped ? SEGV_ACCERR : SEGV_MAPERR, exit.addr, 14, err);
         break;

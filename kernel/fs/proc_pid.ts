@@ -8,6 +8,7 @@
 import { O_CLOEXEC, S_IFLNK } from '../../abi/fcntl.js';
 import { copy_from_user } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
+import { VM_GROWSDOWN, type VmArea } from '../mm/vma.js';
 import { d_path, Dentry } from './dcache.js';
 import { FMODE_READ, FMODE_WRITE, type File } from './file.js';
 import type { Inode, SuperBlock } from './inode.js';
@@ -161,7 +162,7 @@ const hex = (n: number, w: number): string => n.toString(16).padStart(w, '0');
  * to column 73 before a name (seq_setwidth 72, then seq_pad's space).
  */
 function mapsText(t: Task): string {
-  return (t.mm?.areas() ?? []).map((v) => {
+  return mergedAreas(t.mm?.areas() ?? []).map((v) => {
     const perms = (v.prot & 1 ? 'r' : '-') + (v.prot & 2 ? 'w' : '-') + (v.prot & 4 ? 'x' : '-') + (v.vm_flags & 8 ? 's' : 'p');
     const inode = v.vm_file?.f_inode;
     const dev = inode ? `${hex((inode.i_sb.dev >>> 8) & 0xfff, 2)}:${hex(inode.i_sb.dev & 0xff, 2)}` : '00:00';
@@ -169,6 +170,25 @@ function mapsText(t: Task): string {
     const name = v.vm_file ? v.vm_file.f_path : v.name;
     return name ? `${head.padEnd(72)} ${name}\n` : `${head}\n`;
   }).join('');
+}
+
+/**
+ * The areas as Linux would have them: a stack that grew on faults is one
+ * VMA there (expand_downwards moves vm_start) but several areas in kemu
+ * (MmStruct.expand_stack adds one below), shown here as one.
+ */
+function mergedAreas(areas: readonly VmArea[]): VmArea[] {
+  const out: VmArea[] = [];
+  for (const v of areas) {
+    const last = out[out.length - 1];
+    if (last && (v.vm_flags & VM_GROWSDOWN) && last.vm_end === v.vm_start && last.vm_flags === v.vm_flags &&
+        last.prot === v.prot && last.name === v.name && !last.vm_file && !v.vm_file) {
+      out[out.length - 1] = { ...last, vm_end: v.vm_end };
+      continue;
+    }
+    out.push(v);
+  }
+  return out;
 }
 
 /** Signal sets as /proc shows them: 16 hex digits, bit (sig - 1). */

@@ -12,7 +12,7 @@
 import type { Cpu } from '../../emulator/engine.js';
 import { PAGE_SIZE } from '../../emulator/engine.js';
 import { futex_rekey } from '../futex.js';
-import { sliceVma, VM_SHARED, type CowShare, type VmArea } from './vma.js';
+import { sliceVma, VM_GROWSDOWN, VM_SHARED, type CowShare, type VmArea } from './vma.js';
 
 const PROT_WRITE = 2;
 /**
@@ -37,6 +37,11 @@ export const MMAP_MIN_ADDR = 0x10000;
  * off, mmap_base = PAGE_ALIGN(TASK_SIZE - 128 MiB).
  */
 export const MMAP_BASE = TASK_SIZE - 128 * 1024 * 1024;
+
+/** Linux mm/mmap.c stack_guard_gap: 256 pages kept free below a stack that grows. */
+const STACK_GUARD_GAP = 256 * PAGE_SIZE;
+/** How much a stack grows at least at once (Linux: one page; see expand_stack). */
+const STACK_GROW_CHUNK = 64 * 1024;
 
 export const pageAlignDown = (a: number): number => a - (a % PAGE_SIZE);
 export const pageAlignUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
@@ -71,6 +76,11 @@ export class MmStruct {
   users = 1;
   /** The lowest stack pointer the OOM killer has seen, for what the stack really uses (oom_kill.ts). */
   stack_low = Number.MAX_SAFE_INTEGER;
+  /**
+   * RLIMIT_STACK as exec saw it: how far the stack may grow down
+   * (Linux acct_stack_growth reads rlimit(RLIMIT_STACK) at each fault).
+   */
+  stack_rlim = 8 * 1024 * 1024;
 
   /** Linux mmget(): one more task uses this address space. */
   mmget(): this {
@@ -105,6 +115,33 @@ export class MmStruct {
       else return v;
     }
     return null;
+  }
+
+  /**
+   * Linux mm/mmap.c expand_stack() -> expand_downwards(): an access just
+   * below a VM_GROWSDOWN area (the stack) grows that area down to it, as
+   * long as the whole stack stays within RLIMIT_STACK and at least
+   * stack_guard_gap (256 pages) above the next area below. Linux grows to
+   * the page touched; kemu grows to a STACK_GROW_CHUNK boundary so a
+   * deep stack is a few areas, not one per page. Returns false (the
+   * access is a SIGSEGV) when there is nothing to grow or no room.
+   */
+  expand_stack(addr: number, rlim = this.stack_rlim): boolean {
+    if (!Number.isSafeInteger(addr) || addr < MMAP_MIN_ADDR || addr >= TASK_SIZE) return false;
+    const i = this.vmas.findIndex((v) => v.vm_start > addr);
+    const above = i >= 0 ? this.vmas[i]! : null;
+    if (!above || !(above.vm_flags & VM_GROWSDOWN)) return false;
+    let top = above.vm_end; // the stack's end: the run of growing-down areas it is made of
+    for (let j = i + 1; j < this.vmas.length && this.vmas[j]!.vm_start === top && (this.vmas[j]!.vm_flags & VM_GROWSDOWN); j++) top = this.vmas[j]!.vm_end;
+    const page = pageAlignDown(addr);
+    const limit = top - pageAlignDown(Math.min(rlim, TASK_SIZE));
+    if (page < limit) return false;
+    const below = i > 0 ? this.vmas[i - 1]! : null;
+    const floor = below ? below.vm_end + STACK_GUARD_GAP : MMAP_MIN_ADDR;
+    if (below && !(below.vm_flags & VM_GROWSDOWN) && below.prot !== 0 && page < floor) return false;
+    const start = Math.min(page, Math.max(Math.floor(page / STACK_GROW_CHUNK) * STACK_GROW_CHUNK, limit, floor));
+    this.mapFixed({ start, len: above.vm_start - start, prot: above.prot, vm_flags: above.vm_flags, name: above.name });
+    return true;
   }
 
   /** True when any page of `[start, start+len)` is mapped. */
@@ -240,6 +277,7 @@ export class MmStruct {
     m.mmap_base = this.mmap_base;
     m.saved_auxv = this.saved_auxv.slice();
     m.stack_low = this.stack_low;
+    m.stack_rlim = this.stack_rlim;
     const counted = new Set<CowShare>();
     for (const v of this.vmas) {
       if (v.vm_flags & VM_SHARED) { m.vmas.push({ ...v }); continue; }

@@ -11,6 +11,14 @@
 import { PROT_NONE, PROT_WRITE } from '../../abi/mman.js';
 import type { MmStruct } from './mm_struct.js';
 
+/**
+ * The area holding `at`, growing the stack down to it if `at` is just below
+ * (a kernel access faults the stack in as the task's own access would).
+ */
+function vma_at(mm: MmStruct, at: number): ReturnType<MmStruct['find_vma']> {
+  return mm.find_vma(at) ?? (mm.expand_stack(at) ? mm.find_vma(at) : null);
+}
+
 function isValidRange(addr: number, len: number): boolean {
   return Number.isSafeInteger(addr) && addr >= 0 && len >= 0 && addr + len <= 0x7ffffffff000;
 }
@@ -22,7 +30,7 @@ export function copy_from_user(mm: MmStruct, addr: number, len: number): Uint8Ar
   let done = 0;
   while (done < len) {
     const at = addr + done;
-    const v = mm.find_vma(at);
+    const v = vma_at(mm, at);
     if (!v || v.prot === PROT_NONE) return null;
     const off = at - v.vm_start;
     const n = Math.min(len - done, v.vm_end - at);
@@ -66,7 +74,7 @@ export function user_access_prefix(mm: MmStruct, addr: number, len: number, writ
   const end = Math.min(addr + len, 0x7ffffffff000);
   let at = addr;
   while (at < end) {
-    const v = mm.find_vma(at);
+    const v = vma_at(mm, at);
     if (!v || v.prot === PROT_NONE || (write && (v.prot & PROT_WRITE) === 0)) break;
     at = v.vm_end;
   }
@@ -79,7 +87,7 @@ export function user_range_writable(mm: MmStruct, addr: number, len: number): bo
   let at = addr;
   const end = addr + len;
   while (at < end) {
-    const v = mm.find_vma(at);
+    const v = vma_at(mm, at);
     if (!v || (v.prot & PROT_WRITE) === 0) return false;
     at = v.vm_end;
   }
@@ -97,7 +105,7 @@ export function strncpy_from_user(mm: MmStruct, addr: number, max: number): Uint
   let total = 0;
   let at = addr;
   while (total <= max) {
-    const v = mm.find_vma(at);
+    const v = vma_at(mm, at);
     if (!v || v.prot === PROT_NONE) return null;
     const off = at - v.vm_start;
     const window = v.host.subarray(off, off + Math.min(v.vm_end - at, max + 1 - total));
