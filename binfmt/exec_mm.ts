@@ -208,8 +208,9 @@ export function setup_arg_pages(bprm: LinuxBinprm, stack_top: number, executable
   if (base < 0x10000) return -ENOMEM;
   mm.stack_rlim = rlim;
   const vma = mm.mapFixed({ start: base, len: STACK_TOP - base, prot, vm_flags: VM_GROWSDOWN, name: '[stack]' });
-  const used = STACK_TOP - bprm.argBase;
-  vma.host.set(bprm.argArea, vma.host.length - used);
+  // argArea ends at STACK_TOP and may start below the stack (it grows by doubling): copy what the stack holds.
+  const from = Math.max(bprm.argBase, base);
+  vma.host.set(bprm.argArea.subarray(from - bprm.argBase), from - base);
   mm.start_stack = bprm.p;
   return 0;
 }
