@@ -14,9 +14,6 @@ export interface KnownFailure {
 
 /** Busybox cases (tests/compat/busybox_cases.ts) that differ, by name. */
 export const BUSYBOX_KNOWN: Readonly<Record<string, KnownFailure>> = {
-  'mkfifo-roundtrip': {
-    cause: 'FIFOs: mkfifo makes the inode, but opening it gives ENXIO; fifo_open for named FIFOs (fs/pipe.c: readers and writers waiting for each other) is not built yet',
-  },
 };
 
 /** Dynamic Debian binary cases (tests/compat/dynamic_cases.ts) that differ, by name. */
