@@ -194,7 +194,7 @@ const system: CompatCase[] = [
   sh('proc-self-stat', 'cut -d" " -f2,3 /proc/self/stat'),
   sh('proc-meminfo-head', 'head -n 1 /proc/meminfo | cut -d: -f1; grep -c ^MemFree: /proc/meminfo'),
   sh('uname-sm', 'uname -s; uname -m; uname -o'),
-  sh('id-u', 'id -u; id -g'),
+  { ...sh('id-u', 'id -u; id -g'), asRoot: true },
   sh('env-unset-chdir', 'env -u HOME -u TZ env; mkdir d; env -C d sh -c "basename \\$PWD" 2>/dev/null || echo no-C'),
   sh('nproc-positive', 'n=$(nproc); [ "$n" -ge 1 ] && echo ok'),
   sh('tty-not-a-tty', 'tty; echo $?'),

@@ -27,7 +27,15 @@ export interface CompatCase {
    * run finds (glibc's system() and popen() exec /bin/sh).
    */
   hostRoot?: boolean;
+  /**
+   * The output names the user: kemu's guest runs as root (uid 0), so the
+   * native run matches only when the tests run as root (CI does).
+   */
+  asRoot?: boolean;
 }
+
+/** Whether this process runs as root, so that `asRoot` cases can be compared. */
+export const RUNNING_AS_ROOT = process.getuid?.() === 0;
 
 /** What a run left: stdout, the shell-style status (128 + signal when killed), stderr for the report. */
 export interface Outcome {
