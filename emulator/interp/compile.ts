@@ -36,6 +36,7 @@ import { ea, pop, push } from './operands.js';
 import { genBranches, genInsn } from './gen.js';
 import type { FlagState } from './gen-util.js';
 import type { Insn } from './insn.js';
+import { TLB_MASK } from './memory.js';
 
 /** A compiled region: what run() and the block cache need of it. */
 export interface Block {
@@ -134,7 +135,7 @@ export function compileRegion(blocks: RegionBlock[], templates = true): Block {
   const params: string[] = ['cond', 'ea', 'getCF', 'push', 'pop'];
   const args: unknown[] = [cond, ea, getCF, push, pop];
   insns.forEach((i, g) => { params.push(`h${g}`, `i${g}`); args.push(i.handler, i); });
-  let body = '  const r = c.r, m = c.mem, rT = m.rTag, rB = m.rBytes, rV = m.rView, wT = m.wTag, wB = m.wBytes, wV = m.wView, xd = c.xd;\n';
+  let body = `  const r = c.r, m = c.mem, rT = m.rTag, rB = m.rBytes, rV = m.rView, wT = m.wTag, wB = m.wBytes, wV = m.wView, xd = c.xd, TLB = ${TLB_MASK};\n`;
   body += '  let pg = 0, done = 0, L = 0;\n  for (;;) switch (L) {\n';
   let g0 = 0;
   blocks.forEach((b, n) => {

@@ -242,13 +242,13 @@ export class InterpCpu implements Cpu {
   }
 
   setReg(reg: number, value: bigint): void {
-    value = BigInt.asUintN(64, value);
-    const lo = Number(value & 0xffffffffn), hi = Number(value >> 32n);
+    // A BigUint64Array store wraps modulo 2^64 itself: the syscall return path costs one BigInt op.
     if (reg < 16) {
-      this.r[2 * reg] = lo;
-      this.r[2 * reg + 1] = hi;
+      this.r64[reg] = value;
       return;
     }
+    value = BigInt.asUintN(64, value);
+    const lo = Number(value & 0xffffffffn), hi = Number(value >> 32n);
     switch (reg) {
       case RIP: this.rip = hi * TWO32 + lo; return;
       case RFLAGS: this.fOp = F_NONE; this.flags = (lo & FLAGS_USER) | FLAG_FIXED | FLAG_IF; return;

@@ -124,7 +124,7 @@ export const sseLoad = (aligned: boolean): Gen => (i, k) => {
   const d = 4 * i.reg;
   if (i.mod === 3) return `xd[${d}] = xd[${4 * i.rm}]; xd[${d + 1}] = xd[${4 * i.rm + 1}]; xd[${d + 2}] = xd[${4 * i.rm + 2}]; xd[${d + 3}] = xd[${4 * i.rm + 3}];`;
   const ok = aligned ? '(a & 15) === 0 && ' : '';
-  return `{ c.bi = ${k}; ${addr(i, k)} if (${ok}rT[(pg = Math.floor(a / 4096)) & 255] === pg && (a & 4095) <= 4080) { const v = rV[pg & 255], o = a & 4095; `
+  return `{ c.bi = ${k}; ${addr(i, k)} if (${ok}rT[(pg = Math.floor(a / 4096)) & TLB] === pg && (a & 4095) <= 4080) { const v = rV[pg & TLB], o = a & 4095; `
     + `xd[${d}] = v.getUint32(o, true); xd[${d + 1}] = v.getUint32(o + 4, true); xd[${d + 2}] = v.getUint32(o + 8, true); xd[${d + 3}] = v.getUint32(o + 12, true); } else h${k}(c, i${k}); }`;
 };
 
@@ -132,7 +132,7 @@ export const sseStore = (aligned: boolean): Gen => (i, k) => {
   const g = 4 * i.reg;
   if (i.mod === 3) return `xd[${4 * i.rm}] = xd[${g}]; xd[${4 * i.rm + 1}] = xd[${g + 1}]; xd[${4 * i.rm + 2}] = xd[${g + 2}]; xd[${4 * i.rm + 3}] = xd[${g + 3}];`;
   const ok = aligned ? '(a & 15) === 0 && ' : '';
-  return stored(`{ c.bi = ${k}; ${addr(i, k)} if (${ok}wT[(pg = Math.floor(a / 4096)) & 255] === pg && (a & 4095) <= 4080) { const v = wV[pg & 255], o = a & 4095; `
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} if (${ok}wT[(pg = Math.floor(a / 4096)) & TLB] === pg && (a & 4095) <= 4080) { const v = wV[pg & TLB], o = a & 4095; `
     + `v.setUint32(o, xd[${g}], true); v.setUint32(o + 4, xd[${g + 1}], true); v.setUint32(o + 8, xd[${g + 2}], true); v.setUint32(o + 12, xd[${g + 3}], true); } else h${k}(c, i${k}); }`, i, k);
 };
 
@@ -146,7 +146,7 @@ export const sseStore = (aligned: boolean): Gen => (i, k) => {
 function dwordOp(i: Insn, k: number, f: (dst: string, src: string) => string): string {
   const d = 4 * i.reg;
   if (i.mod === 3) return [0, 1, 2, 3].map((q) => `{ ${f(`xd[${d + q}]`, `xd[${4 * i.rm + q}]`)} }`).join(' ');
-  return `{ c.bi = ${k}; ${addr(i, k)} if ((a & 15) === 0 && rT[(pg = Math.floor(a / 4096)) & 255] === pg) { const mv = rV[pg & 255], o = a & 4095; `
+  return `{ c.bi = ${k}; ${addr(i, k)} if ((a & 15) === 0 && rT[(pg = Math.floor(a / 4096)) & TLB] === pg) { const mv = rV[pg & TLB], o = a & 4095; `
     + [0, 1, 2, 3].map((q) => `{ ${f(`xd[${d + q}]`, `mv.getUint32(o + ${4 * q}, true)`)} }`).join(' ') + ` } else h${k}(c, i${k}); }`;
 }
 
@@ -163,4 +163,48 @@ export const pmovmskb: Gen = (i) => {
   const o = 4 * i.rm;
   const part = (q: number): string => `((((xd[${o + q}] >>> 7) & 1) | ((xd[${o + q}] >>> 14) & 2) | ((xd[${o + q}] >>> 21) & 4) | ((xd[${o + q}] >>> 28) & 8)) << ${4 * q})`;
   return `r[${2 * i.reg}] = ${[0, 1, 2, 3].map(part).join(' | ')}; r[${2 * i.reg + 1}] = 0;`;
+};
+
+// ---- SSE2 unpacks and 64-bit adds between registers (the sieve's byte count, strlen tails) ----
+
+/** Dwords of register V (d0..d3) and of register U or an aligned memory W (s0..s3), as locals. */
+function xmmOperands(i: Insn, k: number): string | null {
+  const d = 4 * i.reg;
+  const dst = `const d0 = xd[${d}], d1 = xd[${d + 1}], d2 = xd[${d + 2}], d3 = xd[${d + 3}];`;
+  if (i.mod === 3) {
+    const s = 4 * i.rm;
+    return `${dst} const s0 = xd[${s}], s1 = xd[${s + 1}], s2 = xd[${s + 2}], s3 = xd[${s + 3}];`;
+  }
+  void k;
+  return null;
+}
+
+/** Write dword expressions o0..o3 to register V. */
+function xmmResult(i: Insn, o: string[]): string {
+  const d = 4 * i.reg;
+  return o.map((e, q) => `xd[${d + q}] = ${e};`).join(' ');
+}
+
+/** Interleave the low bytes of two 16-bit values a and b: a0 b0 a1 b1. */
+const bytes2 = (a: string, b: string): string => `(((${a}) & 0xff) | (((${b}) & 0xff) << 8) | (((${a}) & 0xff00) << 8) | (((${b}) & 0xff00) << 16)) >>> 0`;
+
+/** punpckl/h bw, wd, dq, qdq (66 0F 60-62, 68-6A, 6C, 6D) between registers, as dword arithmetic. */
+export const unpack = (lanes: 1 | 2 | 4 | 8, high: boolean): Gen => (i, k) => {
+  const ops = xmmOperands(i, k);
+  if (ops === null) return null;
+  const [x, y] = high ? ['d2', 'd3'] : ['d0', 'd1'];
+  const [u, v] = high ? ['s2', 's3'] : ['s0', 's1'];
+  let o: string[];
+  if (lanes === 8) o = [x, y, u, v];
+  else if (lanes === 4) o = [x, u, y, v];
+  else if (lanes === 2) o = [`((${x} & 0xffff) | (${u} << 16)) >>> 0`, `((${x} >>> 16) | (${u} & 0xffff0000)) >>> 0`, `((${y} & 0xffff) | (${v} << 16)) >>> 0`, `((${y} >>> 16) | (${v} & 0xffff0000)) >>> 0`];
+  else o = [bytes2(x, u), bytes2(`${x} >>> 16`, `${u} >>> 16`), bytes2(y, v), bytes2(`${y} >>> 16`, `${v} >>> 16`)];
+  return `{ ${ops} ${xmmResult(i, o)} }`;
+};
+
+/** paddq between registers: two 64-bit lanes as dword pairs. */
+export const paddq: Gen = (i, k) => {
+  const ops = xmmOperands(i, k);
+  if (ops === null) return null;
+  return `{ ${ops} const l0 = d0 + s0, l1 = d2 + s2; ${xmmResult(i, ['l0 >>> 0', `(d1 + s1 + (l0 > 4294967295 ? 1 : 0)) >>> 0`, 'l1 >>> 0', `(d3 + s3 + (l1 > 4294967295 ? 1 : 0)) >>> 0`])} }`;
 };

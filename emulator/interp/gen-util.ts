@@ -93,22 +93,22 @@ export function addr(i: Insn, k: number): string {
  * refills the TLB or raises the fault. `A` is a plain identifier.
  */
 export function rd(size: number, A: string): string {
-  const hit = `rT[(pg = Math.floor(${A} / 4096)) & 255] === pg`;
-  if (size === 1) return `(${hit} ? rB[pg & 255][${A} & 4095] : m.read8(${A}))`;
+  const hit = `rT[(pg = Math.floor(${A} / 4096)) & TLB] === pg`;
+  if (size === 1) return `(${hit} ? rB[pg & TLB][${A} & 4095] : m.read8(${A}))`;
   const get = size === 2 ? 'getUint16' : 'getUint32';
-  return `(${hit} && (${A} & 4095) <= ${4096 - size} ? rV[pg & 255].${get}(${A} & 4095, true) : m.${size === 2 ? 'read16' : 'read32'}(${A}))`;
+  return `(${hit} && (${A} & 4095) <= ${4096 - size} ? rV[pg & TLB].${get}(${A} & 4095, true) : m.${size === 2 ? 'read16' : 'read32'}(${A}))`;
 }
 
 /** `lo = low half; hi = high half` of the 64-bit value at A (lo and hi declared by the caller). */
 export function rd64(A: string, lo: string, hi: string): string {
-  return `if (rT[(pg = Math.floor(${A} / 4096)) & 255] === pg && (${A} & 4095) <= 4088) { const v = rV[pg & 255]; ${lo} = v.getUint32(${A} & 4095, true); ${hi} = v.getUint32((${A} & 4095) + 4, true); } else { ${lo} = m.read64(${A}); ${hi} = m.hi; }`;
+  return `if (rT[(pg = Math.floor(${A} / 4096)) & TLB] === pg && (${A} & 4095) <= 4088) { const v = rV[pg & TLB]; ${lo} = v.getUint32(${A} & 4095, true); ${hi} = v.getUint32((${A} & 4095) + 4, true); } else { ${lo} = m.read64(${A}); ${hi} = m.hi; }`;
 }
 
 export function wr(size: number, A: string, V: string, V2 = '0'): string {
-  const hit = `wT[(pg = Math.floor(${A} / 4096)) & 255] === pg`;
-  if (size === 1) return `if (${hit}) wB[pg & 255][${A} & 4095] = ${V}; else m.write8(${A}, ${V});`;
-  if (size === 8) return `if (${hit} && (${A} & 4095) <= 4088) { const v = wV[pg & 255]; v.setUint32(${A} & 4095, ${V}, true); v.setUint32((${A} & 4095) + 4, ${V2}, true); } else m.write64(${A}, ${V}, ${V2});`;
-  return `if (${hit} && (${A} & 4095) <= 4092) wV[pg & 255].setUint32(${A} & 4095, ${V}, true); else m.write32(${A}, ${V});`;
+  const hit = `wT[(pg = Math.floor(${A} / 4096)) & TLB] === pg`;
+  if (size === 1) return `if (${hit}) wB[pg & TLB][${A} & 4095] = ${V}; else m.write8(${A}, ${V});`;
+  if (size === 8) return `if (${hit} && (${A} & 4095) <= 4088) { const v = wV[pg & TLB]; v.setUint32(${A} & 4095, ${V}, true); v.setUint32((${A} & 4095) + 4, ${V2}, true); } else m.write64(${A}, ${V}, ${V2});`;
+  return `if (${hit} && (${A} & 4095) <= 4092) wV[pg & TLB].setUint32(${A} & 4095, ${V}, true); else m.write32(${A}, ${V});`;
 }
 
 

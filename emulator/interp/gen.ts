@@ -13,7 +13,7 @@
 
 import { F_ADD, F_DEC, F_INC, F_LOGIC, F_SHIFT, F_SUB } from './flags.js';
 import * as G from './gen-mem.js';
-import { aluBody, byteReg, condJs, flagsDead, flagsOut, load, store, SUPPORTED, TEST } from './gen-util.js';
+import { addr, aluBody, byteReg, condJs, flagsDead, flagsOut, lazy, load, rd, store, SUPPORTED, TEST } from './gen-util.js';
 import type { FlagState } from './gen-util.js';
 import type { Gen } from './gen-util.js';
 import type { Handler, Insn } from './insn.js';
@@ -158,6 +158,30 @@ const imulR = (imm: boolean): Gen => (i, k) => {
   return flagsOut(`h${k}(c, i${k});`) + flagsDead(`{ ${src} ${product} }`);
 };
 
+/**
+ * Group 3 (F7) on a 4- or 8-byte register: test with an immediate, not,
+ * neg (mul and div call their handler).
+ */
+const grp3R: Gen = (i) => {
+  const s = i.osize, op = i.reg & 7;
+  if (i.mod !== 3 || (s !== 4 && s !== 8) || op > 3) return null;
+  if (op <= 1) return `{ ${load('a', i.rm, s)} const b = ${i.imm >>> 0}, bh = ${s === 8 ? i.immHi >>> 0 : 0}; ${aluBody(A.ALU_AND, s)} }`;
+  if (op === 2) return `r[${2 * i.rm}] = ~r[${2 * i.rm}] >>> 0; r[${2 * i.rm + 1}] = ${s === 8 ? `~r[${2 * i.rm + 1}] >>> 0` : '0'};`;
+  // neg: 0 - a, flags as sub (ops/alu.ts negE).
+  return `{ ${load('b', i.rm, s)} const a = 0, ah = 0; const lo = (-b) >>> 0; const hi = ${s === 8 ? '(-bh - (b !== 0 ? 1 : 0)) >>> 0' : '0'}; ${store(i.rm, s, 'lo', 'hi')} ${lazy(F_SUB, s, true)} }`;
+};
+
+/** test Eb,Ib (F6 /0 /1) on a byte register or byte in memory. */
+const testEbIb: Gen = (i, k) => {
+  if ((i.reg & 7) > 1) return null;
+  const b = i.imm & 0xff;
+  if (i.mod === 3) {
+    const [w, sh] = byteReg(i.rm, i.rex);
+    return `{ const a = (r[${w}] >>> ${sh}) & 255, b = ${b}; ${byteAlu(TEST)} }`;
+  }
+  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} const a = ${rd(1, 'addr0')}, b = ${b}; ${byteAlu(TEST)} }`;
+};
+
 /** cmovcc between registers at 4 or 8 bytes (a false condition still zero-extends a 32-bit destination). */
 const cmovRR: Gen = (i, _k, flags) => {
   const s = i.osize;
@@ -201,6 +225,9 @@ const GENS = new Map<Handler, Gen>([
   [S.opMovapsVW, G.sseLoad(true)], [S.opMovupsVW, G.sseLoad(false)], [S.opMovapsWV, G.sseStore(true)], [S.opMovupsWV, G.sseStore(false)],
   [I.opPxor, G.sseBitwise('^')], [I.opPor, G.sseBitwise('|')], [I.opPand, G.sseBitwise('&')], [I.opPandn, G.sseBitwise('andn')],
   [I.opPcmpeqb, G.pcmpeqbRR], [I.opPmovmskbGdU, G.pmovmskb],
+  [I.opPunpcklbw, G.unpack(1, false)], [I.opPunpcklwd, G.unpack(2, false)], [I.opPunpckldq, G.unpack(4, false)], [I.opPunpcklqdq, G.unpack(8, false)],
+  [I.opPunpckhbw, G.unpack(1, true)], [I.opPunpckhwd, G.unpack(2, true)], [I.opPunpckhdq, G.unpack(4, true)], [I.opPunpckhqdq, G.unpack(8, true)],
+  [I.opPaddq, G.paddq],
   [M.opMovEbIb, G.movEbIb], [M.opMovEvIz, G.movEvIz], [M.opMovGbEb, G.movByte(true)], [M.opMovEbGb, G.movByte(false)],
   [M.opMovsxGvEb, G.movsx(1)], [M.opMovsxGvEw, G.movsx(2)], [M.opMovsxdGvEd, G.movsx(4)],
   [A.opAddEbGb, aluRR8(A.ALU_ADD, false)], [A.opAddGbEb, aluRR8(A.ALU_ADD, true)],
@@ -236,7 +263,7 @@ const GENS = new Map<Handler, Gen>([
   [A.opCmpAlIb, aluALIb(A.ALU_CMP)], [A.opTestAlIb, aluALIb(TEST)], [A.opAndAlIb, aluALIb(A.ALU_AND)],
   [A.opOrAlIb, aluALIb(A.ALU_OR)], [A.opXorAlIb, aluALIb(A.ALU_XOR)], [A.opAddAlIb, aluALIb(A.ALU_ADD)], [A.opSubAlIb, aluALIb(A.ALU_SUB)],
   [M.opCmovGvEv, cmovRR], [M.opSetccEb, setccR],
-  [Mu.opImulGvEv, imulR(false)], [Mu.opImulGvEvIz, imulR(true)],
+  [Mu.opImulGvEv, imulR(false)], [Mu.opImulGvEvIz, imulR(true)], [Mu.opGrp3Ev, grp3R], [Mu.opGrp3Eb, testEbIb],
 ]);
 
 /** Whether a template moves RIP itself (it must then be the block's last instruction). */

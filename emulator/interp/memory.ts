@@ -48,8 +48,13 @@ export class Trap {
   constructor(readonly exit: CpuExit) {}
 }
 
-const TLB_SIZE = 256;
-const TLB_MASK = TLB_SIZE - 1;
+/**
+ * TLB entries (direct-mapped by page number). 4096 pages cover 16 MiB: a
+ * loop striding over a 10 MB array (the sieve) misses once per page, not
+ * on every access as with 256 entries.
+ */
+const TLB_SIZE = 4096;
+export const TLB_MASK = TLB_SIZE - 1;
 const TWO32 = 4294967296;
 /** First address that is not canonical user space (2^47). */
 const USER_TOP = 0x800000000000;
@@ -67,7 +72,7 @@ export class GuestMemory {
 
   // Read TLB (pages readable: any of R, W, X on x86) and write TLB (PROT_WRITE,
   // not code). Public for the block compiler, which inlines the hit path
-  // (gen.ts); entry i holds page p when tag[i] === p and i === p & 255.
+  // (gen.ts); entry i holds page p when tag[i] === p and i === p & TLB_MASK.
   readonly rTag = new Float64Array(TLB_SIZE).fill(-1);
   readonly rView: DataView[] = new Array<DataView>(TLB_SIZE);
   readonly rBytes: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE);
