@@ -107,7 +107,12 @@ export class InterpCpu implements Cpu {
   run(budget: RunBudget): CpuExit {
     this.exit = null;
     let n = budget.instructions;
-    const deadline = budget.timeoutMs > 0 ? Date.now() + budget.timeoutMs : Infinity;
+    // The clock is first read at the first time check (after 65536
+    // instructions), not on entry: a syscall-heavy guest enters run() once
+    // per syscall and most entries never get that far. The slice may so run
+    // over by the time of those first instructions (well under a millisecond).
+    const timeoutMs = budget.timeoutMs > 0 ? budget.timeoutMs : Infinity;
+    let deadline = -1;
     let insn: Insn | null = null;
     let block: Block | null = null;
     let ticks = 0;
@@ -140,7 +145,8 @@ export class InterpCpu implements Cpu {
             ticks += done;
             if (ticks >= 65536) {
               ticks = 0;
-              if (Date.now() >= deadline) break;
+              const now = Date.now();
+              if (deadline < 0) deadline = now + timeoutMs; else if (now >= deadline) break;
             }
             continue;
           }
@@ -157,7 +163,8 @@ export class InterpCpu implements Cpu {
         if (this.exit !== null) return this.exit;
         if (++ticks >= 65536) {
           ticks = 0;
-          if (Date.now() >= deadline) break;
+          const now = Date.now();
+          if (deadline < 0) deadline = now + timeoutMs; else if (now >= deadline) break;
         }
       }
     } catch (e) {
