@@ -67,7 +67,7 @@ export function set_brk(mm: MmStruct, start: number, end: number, prot: number):
   end = pageAlign(end);
   if (end > start) {
     if (end > TASK_SIZE) return -ENOMEM;
-    mm.mapFixed({ start, len: end - start, prot: PROT_READ | PROT_WRITE | (prot & PROT_EXEC), name: '' });
+    if (!mm.mapFixed({ start, len: end - start, prot: PROT_READ | PROT_WRITE | (prot & PROT_EXEC), name: '' })) return -ENOMEM;
   }
   mm.start_brk = mm.brk = end;
   return 0;
@@ -123,7 +123,7 @@ export function load_elf_interp(t: Task, ehdr: Elf64_Ehdr, file: File, no_base: 
   elf_bss = pageAlign(elf_bss);
   last_bss = pageAlign(last_bss);
   if (last_bss > elf_bss) {
-    mm.mapFixed({ start: elf_bss, len: last_bss - elf_bss, prot: PROT_READ | PROT_WRITE | (bss_prot & PROT_EXEC) });
+    if (!mm.mapFixed({ start: elf_bss, len: last_bss - elf_bss, prot: PROT_READ | PROT_WRITE | (bss_prot & PROT_EXEC) })) return -ENOMEM;
   }
   return load_addr;
 }

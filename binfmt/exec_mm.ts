@@ -208,6 +208,7 @@ export function setup_arg_pages(bprm: LinuxBinprm, stack_top: number, executable
   if (base < 0x10000) return -ENOMEM;
   mm.stack_rlim = rlim;
   const vma = mm.mapFixed({ start: base, len: STACK_TOP - base, prot, vm_flags: VM_GROWSDOWN, name: '[stack]' });
+  if (!vma) return -ENOMEM;
   // argArea ends at STACK_TOP and may start below the stack (it grows by doubling): copy what the stack holds.
   const from = Math.max(bprm.argBase, base);
   vma.host.set(bprm.argArea.subarray(from - bprm.argBase), from - base);

@@ -140,8 +140,7 @@ export class MmStruct {
     const floor = below ? below.vm_end + STACK_GUARD_GAP : MMAP_MIN_ADDR;
     if (below && !(below.vm_flags & VM_GROWSDOWN) && below.prot !== 0 && page < floor) return false;
     const start = Math.min(page, Math.max(Math.floor(page / STACK_GROW_CHUNK) * STACK_GROW_CHUNK, limit, floor));
-    this.mapFixed({ start, len: above.vm_start - start, prot: above.prot, vm_flags: above.vm_flags, name: above.name });
-    return true;
+    return this.mapFixed({ start, len: above.vm_start - start, prot: above.prot, vm_flags: above.vm_flags, name: above.name }) !== null;
   }
 
   /** True when any page of `[start, start+len)` is mapped. */
@@ -153,18 +152,22 @@ export class MmStruct {
   /**
    * Map fresh zeroed memory (or `host` bytes the caller prepared) at a fixed,
    * page-aligned range, replacing whatever was there (MAP_FIXED semantics).
+   * Null (nothing changed) when the host cannot give that much memory: the
+   * caller's ENOMEM.
    */
-  mapFixed(req: MapRequest, host?: Uint8Array): VmArea {
+  mapFixed(req: MapRequest, host?: Uint8Array): VmArea | null {
     if (req.start % PAGE_SIZE !== 0 || req.len % PAGE_SIZE !== 0 || req.len <= 0) {
       throw new Error(`mapFixed: unaligned range 0x${req.start.toString(16)}+0x${req.len.toString(16)}`);
     }
+    host ??= alloc_host(req.len) ?? undefined;
+    if (!host) return null;
     this.unmapRange(req.start, req.len);
     const vma: VmArea = {
       vm_start: req.start,
       vm_end: req.start + req.len,
       prot: req.prot,
       vm_flags: req.vm_flags ?? 0,
-      host: host ?? new Uint8Array(req.len),
+      host,
       vm_file: req.vm_file ?? null,
       vm_pgoff: req.vm_pgoff ?? 0,
       name: req.name ?? '',
@@ -357,6 +360,20 @@ export class MmStruct {
     while (i > 0 && this.vmas[i - 1]!.vm_start > vma.vm_start) i--;
     this.vmas.splice(i, 0, vma);
     this.total_vm += (vma.vm_end - vma.vm_start) / PAGE_SIZE;
+  }
+}
+
+/**
+ * Zeroed host bytes for `len` bytes of guest memory, or null when the host
+ * cannot allocate them (past what a typed array holds, or out of memory):
+ * an ENOMEM for the guest, never an exception (DESIGN.md decision 6).
+ */
+export function alloc_host(len: number): Uint8Array | null {
+  try {
+    return new Uint8Array(len);
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
   }
 }
 

@@ -15,7 +15,7 @@ import { F_SEAL_FUTURE_WRITE, F_SEAL_WRITE } from '../../abi/fcntl.js';
 import type { File } from '../fs/file.js';
 import { TmpfsFile } from '../fs/tmpfs.js';
 import type { Kernel } from '../kernel.js';
-import { MMAP_MIN_ADDR, type MmStruct, pageAlignUp, TASK_SIZE } from '../mm/mm_struct.js';
+import { alloc_host, MMAP_MIN_ADDR, type MmStruct, pageAlignUp, TASK_SIZE } from '../mm/mm_struct.js';
 import { VM_GROWSDOWN, VM_SHARED, type VmArea } from '../mm/vma.js';
 import type { Task } from '../task.js';
 import { fdget } from './sys_rw.js';
@@ -39,7 +39,7 @@ export function sys_brk(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   }
   // Linux: refuse to grow into the next mapping, keeping a guard page free.
   if (newbrk > TASK_SIZE || mm.overlaps(oldbrk, newbrk - oldbrk + PAGE_SIZE)) return mm.brk;
-  mm.mapFixed({ start: oldbrk, len: newbrk - oldbrk, prot: PROT_READ | PROT_WRITE, name: '[heap]' });
+  if (!mm.mapFixed({ start: oldbrk, len: newbrk - oldbrk, prot: PROT_READ | PROT_WRITE, name: '[heap]' })) return mm.brk;
   mm.brk = brk;
   return brk;
 }
@@ -83,8 +83,7 @@ export function do_mmap(t: Task, file: File | null, r: MmapRequest): number {
   if ((prot & PROT_READ) && (t.personality & READ_IMPLIES_EXEC) && !file?.f_inode.i_sb.noexec) prot |= PROT_EXEC;
   const vm_flags = (type === MAP_PRIVATE ? 0 : VM_SHARED) | (r.flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0);
   if (r.flags & MAP_ANONYMOUS) {
-    mm.mapFixed({ start: addr, len, prot, vm_flags });
-    return addr;
+    return mm.mapFixed({ start: addr, len, prot, vm_flags }) ? addr : -ENOMEM;
   }
   if (!file) return -EBADF;
   return mmapFile(mm, file, addr, len, prot, vm_flags, r);
@@ -99,7 +98,8 @@ function mmapFile(mm: MmStruct, f: File, addr: number, len: number, prot: number
     // Shared file pages need a page cache; they arrive with the real-programs issue.
     if (prot & PROT_WRITE) return -ENODEV;
   }
-  const host = new Uint8Array(len);
+  const host = alloc_host(len);
+  if (!host) return -ENOMEM;
   f.pread(host, r.off);
   mm.mapFixed({ start: addr, len, prot, vm_flags, vm_file: f, vm_pgoff: r.off / PAGE_SIZE, name: f.f_path }, host);
   return addr;
@@ -186,13 +186,13 @@ export function sys_mremap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const tailFree = old_addr + old_len === vma.vm_end && old_addr + new_len <= TASK_SIZE &&
     !mm.overlaps(old_addr + old_len, new_len - old_len);
   if (tailFree) {
-    growInPlace(mm, vma, old_addr + old_len, new_len - old_len);
-    return old_addr;
+    return growInPlace(mm, vma, old_addr + old_len, new_len - old_len) ? old_addr : -ENOMEM;
   }
   if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
   const to = mm.get_unmapped_area(0, new_len);
   if (to < 0) return -ENOMEM;
-  const host = new Uint8Array(new_len);
+  const host = alloc_host(new_len);
+  if (!host) return -ENOMEM;
   host.set(vma.host.subarray(old_addr - vma.vm_start, old_addr - vma.vm_start + old_len));
   mm.mapFixed({ start: to, len: new_len, prot: vma.prot, vm_flags: vma.vm_flags, vm_file: vma.vm_file,
     vm_pgoff: vma.vm_pgoff + (old_addr - vma.vm_start) / PAGE_SIZE, name: vma.name }, host);
@@ -201,11 +201,13 @@ export function sys_mremap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 /** The new pages after a VMA: zero for anonymous memory, the file's bytes for a private file mapping. */
-function growInPlace(mm: MmStruct, vma: VmArea, start: number, len: number): void {
-  const host = new Uint8Array(len);
+function growInPlace(mm: MmStruct, vma: VmArea, start: number, len: number): boolean {
+  const host = alloc_host(len);
+  if (!host) return false;
   const pgoff = vma.vm_pgoff + (start - vma.vm_start) / PAGE_SIZE;
   vma.vm_file?.pread(host, pgoff * PAGE_SIZE);
   mm.mapFixed({ start, len, prot: vma.prot, vm_flags: vma.vm_flags, vm_file: vma.vm_file, vm_pgoff: pgoff, name: vma.name }, host);
+  return true;
 }
 
 /** This family's rows of the syscall table (see table.ts). */

@@ -49,6 +49,9 @@ const CASES: Array<[string, Uint8Array]> = [
   ['PT_INTERP naming an ELF of the wrong arch', withInterp(wrongArch)],
   ['p_filesz > p_memsz (after the point of no return)', buildImage({ phdrs: [loadPhdr({ p_filesz: 0x400n, p_memsz: 0x100n })] })],
   ['p_offset and p_vaddr misaligned (after the point of no return)', buildImage({ phdrs: [loadPhdr({ p_offset: 0x10n })] })],
+  ['PT_INTERP longer than PATH_MAX', withInterp('/x', 4097)],
+  ['a PT_LOAD whose end passes TASK_SIZE (after the point of no return)', buildImage({ phdrs: [loadPhdr({ p_vaddr: 0x7ffffffff000n, p_memsz: 0x2000n })] })],
+  ['a bss of 2^46 bytes (after the point of no return)', buildImage({ phdrs: [loadPhdr({ p_flags: PF_R | PF_W | 1, p_memsz: 0x400000000000n })] })],
   ['a non-executable stack via PT_GNU_STACK (control)', buildImage({ phdrs: [loadPhdr(), elf64Phdr({ p_type: PT_GNU_STACK, p_flags: PF_R | PF_W })] })],
 ];
 
