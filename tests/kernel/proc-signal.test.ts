@@ -80,7 +80,12 @@ describeEachEngine('kernel/signal: host code kills a guest', (engine) => {
 
   it('kill_pid(SIGKILL) ends a process with children; the orphans go with kill_all_tasks', async () => {
     const { k, pid, exited } = start(['family', '5']);
-    await new Promise((r) => setTimeout(r, 100));
+    // Wait for the forks themselves, not for a fixed time: under load five
+    // forks can take longer than any fixed delay.
+    for (let waited = 0; k.tasks.size < 6; waited += 10) {
+      expect(waited, 'the parent forks its 5 children').to.be.below(30_000);
+      await new Promise((r) => setTimeout(r, 10));
+    }
     expect(kill_pid(k, pid, SIGKILL)).to.equal(0);
     expect(await exited).to.deep.include({ signal: SIGKILL });
     expect(kill_pid(k, 99999, SIGKILL), 'no such pid').to.equal(-ESRCH);
