@@ -90,18 +90,20 @@ class LockstepCpu implements Cpu {
   /** Instructions into the current window period (windows mode). */
   private position = 0;
 
+
   constructor(private readonly ref: Cpu, private readonly dut: InterpCpu, private readonly shared: Shared) {}
 
   run(budget: RunBudget): CpuExit {
     let n = budget.instructions > 0 && Number.isFinite(budget.instructions) ? budget.instructions : Infinity;
     const w = this.shared.windows;
     if (w !== null && this.position >= w.check) { // outside a window: the interpreter alone
-      const rest = w.period - this.position;
-      const exit = this.dut.run({ instructions: Math.min(n, rest), timeoutMs: budget.timeoutMs });
-      this.position += Math.min(n, rest); // a stop before the budget ends the gap early: harmless
-      if (exit.kind !== 'budget' || this.position < w.period) return exit;
-      this.position = 0;
-      this.ref.setState(this.dut.getState());
+      const before = this.dut.icount;
+      const exit = this.dut.run({ instructions: Math.min(n, w.period - this.position), timeoutMs: budget.timeoutMs });
+      this.position += this.dut.icount - before;
+      if (this.position >= w.period) { // the next window starts from the interpreter's state
+        this.position = 0;
+        this.ref.setState(this.dut.getState());
+      }
       return exit;
     }
     if (w !== null) n = Math.min(n, w.check - this.position);
@@ -122,7 +124,8 @@ class LockstepCpu implements Cpu {
   /**
    * Memory agreed when the last run() returned, so what differs now the
    * kernel wrote (not every kernel write comes with invalidate(): exec
-   * builds the stack in place): give it to the reference too.
+   * builds the stack in place, clone and futexes store words): give it to
+   * the reference too.
    */
   private syncKernelWrites(): void {
     for (const r of this.regions) {
@@ -183,7 +186,7 @@ class LockstepCpu implements Cpu {
     const fa = this.ref.getState().fxsave, fb = this.dut.getState().fxsave;
     for (let k = 0; k < 416 && k < FXSAVE_SIZE; k++) {
       if (k >= 6 && k < 24) continue; // FOP, FIP, FDP: not emulated (interp README)
-      if (fa[k] !== fb[k]) { out.push(`fxsave byte ${k}: reference 0x${fa[k]!.toString(16)}, under test 0x${fb[k]!.toString(16)}`); return; }
+      if (fa[k] !== fb[k]) out.push(`fxsave byte ${k}: reference 0x${fa[k]!.toString(16)}, under test 0x${fb[k]!.toString(16)}`);
     }
   }
 

@@ -74,7 +74,10 @@ function storeInt(c: InterpCpu, a: number, u: Unpacked, size: number, truncate: 
   if (u.cls === F.CLS_NAN || u.cls === F.CLS_INF) v = -(1n << (bits - 1n));
   else {
     v = F.roundToInt(u, truncate ? F.RC_ZERO : rc(f));
-    if (v >= 1n << (bits - 1n) || v < -(1n << (bits - 1n))) { v = -(1n << (bits - 1n)); F.clearRaised(); f.sw |= 1; }
+    // C1: 1 when an inexact result was rounded up in magnitude, else 0 (SDM FIST; checked natively).
+    const up = (F.raised & 0x20) !== 0 && (v < 0n ? -v : v) > (u.s ? -F.roundToInt(u, F.RC_ZERO) : F.roundToInt(u, F.RC_ZERO));
+    f.sw = (f.sw & ~C1) | (up ? C1 : 0);
+    if (v >= 1n << (bits - 1n) || v < -(1n << (bits - 1n))) { v = -(1n << (bits - 1n)); F.clearRaised(); f.sw = (f.sw & ~C1) | 1; }
   }
   const w = BigInt.asUintN(size * 8, v);
   if (size === 2) c.mem.write16(a, Number(w));
