@@ -64,6 +64,12 @@ export const EXCEPTIONS: LockstepException[] = [
     matches: (i, d) => i.op >= 0x100 && onlyBits(d, { 'fxsave byte 24': 0x3f }),
   },
   {
+    name: 'x87-load-snan',
+    why: 'fld m32/m64 of a signalling NaN: the CPU loads it quieted (significand bit 62 set; 0xfff5555555555555 loads as 0xffff eaaaaaaaaaaaa800); Unicorn keeps it signalling',
+    matches: (i, d) => (i.op === 0xd9 || i.op === 0xdd) && i.mod !== 3 && (i.reg & 7) === 0
+      && onlyBits(d, { 'fxsave byte 39': 0x40 }) && parsed(d)!.every(([, x, y]) => (x & 0x40) === 0 && (y & 0x40) !== 0),
+  },
+  {
     name: 'x87-range-flags',
     why: 'fst/fstp m64 of a value too small (too large) for a double: the CPU sets UE (OE) and PE in FSW; Unicorn PE at most',
     matches: (i, d) => i.op >= 0xd8 && i.op <= 0xdf && onlyBits(d, { 'fxsave byte 2': 0x38 })

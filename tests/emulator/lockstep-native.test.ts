@@ -26,6 +26,7 @@ const PROBES: [string, string][] = [
   ['x87-fprem', 'fninit\n fld tbyte ptr [rip + f2048]\n fld tbyte ptr [rip + fbig]\n fprem\n fnstsw ax'],
   ['x87-range-flags', 'fninit\n fld tbyte ptr [rip + ftiny]\n fstp qword ptr [rip + scratch]\n fnstsw ax\n movzx eax, ax\n and eax, 0x3f'],
   ['x87-range-flags', 'fninit\n fld tbyte ptr [rip + fhuge]\n fstp qword ptr [rip + scratch]\n fnstsw ax\n movzx eax, ax\n and eax, 0x3f'],
+  ['x87-load-snan', 'fninit\n fld qword ptr [rip + snan]\n fstp tbyte ptr [rip + scratch]\n mov rax, [rip + scratch]'],
   ['shift-carry', 'lea r15, [rip + scratch]\n mov qword ptr [r15], 0x10\n mov cl, 5\n push 0x202\n popf\n sar qword ptr [r15], cl\n pushf\n pop rax\n and eax, 0xfef'],
   ['cmpxchg32-upper', 'mov rbx, 0x1234567800000005\n mov eax, 7\n mov ecx, 9\n cmpxchg ebx, ecx\n mov rax, rbx'],
   ['mmx-exponent-bits', 'fninit\n movq mm0, [rip + one]\n fxsave [rip + fxbuf]\n emms\n movzx eax, word ptr [rip + fxbuf + 40]'],
@@ -41,7 +42,7 @@ function program(): string {
   lines.push('  mov eax, 1', '  mov edi, 1', '  lea rsi, [rip + buf]', `  mov edx, ${8 * PROBES.length}`, '  syscall',
     '  mov eax, 60', '  xor edi, edi', '  syscall',
     '.data', '.align 16', 'onehalf: .double 1.5', 'one: .double 1.0', 'three: .double 3.0', 'denorm: .quad 1', 'tiny: .double 1e-200', 'fbig: .quad 0x83126e978d4fdf3b', '  .short 0xc03e, 0, 0, 0', 'f2048: .quad 0x8000000000000000', '  .short 0x400a, 0, 0, 0', 'ftiny: .quad 0xc000000000000001', '  .short 0x3bf9, 0, 0, 0', 'fhuge: .quad 0xc000000000000001', '  .short 0x7000, 0, 0, 0',
-    'qnan1: .long 0xfffe0000', 'qnan2: .long 0xffffffff', '.align 16', 'fxbuf: .space 512',
+    'snan: .quad 0xfff5555555555555', 'qnan1: .long 0xfffe0000', 'qnan2: .long 0xffffffff', '.align 16', 'fxbuf: .space 512',
     'mxinit: .long 0x1f80', 'scratch: .quad 0, 0', '.bss', '.align 16', `buf: .space ${8 * PROBES.length}`);
   return lines.join('\n') + '\n';
 }
