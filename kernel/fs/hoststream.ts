@@ -1,8 +1,8 @@
 /**
  * The host's stdin, stdout and stderr as guest files 0, 1 and 2.
  *
- * A character device from the guest's side (as a tty or pipe would be),
- * reading and writing the host descriptor synchronously. Whether it is a
+ * Seen by the guest as what the host descriptor is (a terminal, a pipe, a
+ * file, a character device), reading and writing it synchronously. Whether it is a
  * terminal follows the host: TCGETS and TIOCGWINSZ answer ENOTTY unless the
  * host descriptor is a tty, so a guest's isatty() agrees with the shell's.
  */
@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import { EAGAIN, EBADF, EFAULT, EIO, ENOTTY, EPIPE } from '../../abi/errno.js';
-import { O_NONBLOCK, O_RDWR, S_IFCHR } from '../../abi/fcntl.js';
+import { O_NONBLOCK, O_RDWR, S_IFCHR, S_IFIFO, S_IFREG } from '../../abi/fcntl.js';
 import { host_fd_may_block, host_poll, host_read } from '../pipe/host_stream.js';
 import { DEFAULT_POLLMASK, type PollTable } from '../poll.js';
 import { File, FMODE_READ, FMODE_WRITE, type IoctlIo } from './file.js';
@@ -27,6 +27,32 @@ export interface HostStreamOptions {
   source?: Uint8Array;
 }
 
+/** /dev/pts/0: what a guest's fstat sees for a terminal. */
+const TTY = { mode: S_IFCHR | 0o620, rdev: (136 << 8) | 0 };
+
+/**
+ * What a guest's fstat sees for a host descriptor that is not a terminal:
+ * its real type, because libc decides on it. glibc's stdio, for one, makes
+ * a stream line-buffered when st_rdev has a pty major (DEV_TTY_P in
+ * libio/filedoalloc.c) and fully buffered on a pipe or a file; a program
+ * whose stdout is a pipe to `head` must then write once at exit, as it does
+ * natively, not line by line into a reader that has gone (EPIPE). The
+ * test's sink and source stand for a pipe, as the native side of each
+ * comparison has one.
+ */
+function hostKind(hostFd: number, opts: HostStreamOptions): { mode: number; rdev: number } {
+  if (opts.sink || opts.source) return { mode: S_IFIFO | 0o600, rdev: 0 };
+  try {
+    const st = fs.fstatSync(hostFd);
+    if (st.isFIFO() || st.isSocket()) return { mode: S_IFIFO | 0o600, rdev: 0 };
+    if (st.isFile()) return { mode: S_IFREG | 0o644, rdev: 0 };
+    if (st.isCharacterDevice()) return { mode: S_IFCHR | 0o666, rdev: st.rdev };
+  } catch {
+    // A closed host descriptor: writes to it fail as they would; call it a pipe.
+  }
+  return { mode: S_IFIFO | 0o600, rdev: 0 };
+}
+
 /**
  * The stream itself: the host descriptor (or the test's sink and source)
  * and whether it is a terminal. Every open file on it shares it, so
@@ -37,9 +63,11 @@ class HostStreamInode extends Inode {
   sourcePos = 0;
 
   constructor(sb: SuperBlock, readonly hostFd: number, readonly opts: HostStreamOptions) {
-    super(S_IFCHR | 0o620, sb);
-    this.i_rdev = (136 << 8) | 0; // /dev/pts/0 style numbers
-    this.tty = !opts.sink && !opts.source && tty.isatty(hostFd);
+    const isTty = !opts.sink && !opts.source && tty.isatty(hostFd);
+    const kind = isTty ? TTY : hostKind(hostFd, opts);
+    super(kind.mode, sb);
+    this.i_rdev = kind.rdev;
+    this.tty = isTty;
   }
 
   /** Reopening (through /proc/self/fd/N) gives another file on the same stream. */
