@@ -21,7 +21,8 @@ import type { LinuxBinfmt, LinuxBinprm } from './binprm.js';
 import { EXSTACK_DEFAULT, EXSTACK_DISABLE_X, EXSTACK_ENABLE_X } from './binprm.js';
 import { create_elf_tables } from './elf_tables.js';
 import {
-  elf_map, ELF_MIN_ALIGN, load_elf_interp, make_prot, padzero, pageStart, set_brk, TASK_SIZE, total_mapping_size,
+  alignDown, elf_map, ELF_MIN_ALIGN, load_elf_interp, make_prot, maximum_alignment, padzero, pageAlign, pageStart,
+  set_brk, TASK_SIZE, total_mapping_size,
 } from './elf_map.js';
 import {
   finalize_exec, flush_old_exec, install_exec_creds, open_exec, release_exec_file,
@@ -158,6 +159,24 @@ function loadAfterPointOfNoReturn(
   return 0;
 }
 
+/**
+ * Where an ET_DYN goes before its first PT_LOAD's vaddr is taken off
+ * (Linux fs/binfmt_elf.c load_elf_binary, the ET_DYN branch; no ASLR).
+ * A PIE with an interpreter goes at ELF_ET_DYN_BASE; a static-pie lets mmap
+ * choose (0). Since 5.10 both honour the segments' p_align: the PIE's base
+ * is rounded down to it, and a static-pie asking for more than a page finds
+ * its place first (Linux maps total_size at 0 and unmaps it) and rounds
+ * that down, so it can be mapped there with MAP_FIXED_NOREPLACE.
+ */
+function et_dyn_load_bias(bprm: LinuxBinprm, phdrs: Elf64_Phdr[], hasInterp: boolean, total_size: number): number {
+  const alignment = bprm.kernel.profile.elfHonoursPAlign ? maximum_alignment(phdrs) : 0;
+  if (hasInterp) return alignDown(ELF_ET_DYN_BASE, alignment);
+  if (alignment <= ELF_MIN_ALIGN) return 0;
+  const probe = bprm.task.mm!.get_unmapped_area(0, pageAlign(total_size));
+  if (probe < 0) return -ENOMEM;
+  return alignDown(probe, alignment);
+}
+
 interface Segments {
   load_bias: number;
   load_addr: number;
@@ -188,12 +207,12 @@ function mapSegments(bprm: LinuxBinprm, ehdr: Elf64_Ehdr, phdrs: Elf64_Phdr[], h
     let fixed = ehdr.e_type === ET_EXEC || load_addr_set;
     let total_size = 0;
     if (!fixed && ehdr.e_type === ET_DYN) {
-      // PIE with an interpreter goes at ELF_ET_DYN_BASE; a static-pie lets mmap choose.
-      load_bias = hasInterp ? ELF_ET_DYN_BASE : 0;
-      fixed = hasInterp;
-      load_bias = pageStart(load_bias - vaddr);
       total_size = total_mapping_size(phdrs);
       if (!total_size) return -EINVAL;
+      const placed = et_dyn_load_bias(bprm, phdrs, hasInterp, total_size);
+      if (placed < 0) return placed;
+      fixed = hasInterp || placed !== 0;
+      load_bias = pageStart(placed - vaddr);
     }
     const mapped = elf_map(t, bprm.file!, load_bias + vaddr, ph, prot, fixed ? (replace ? 'replace' : 'noreplace') : 'hint', total_size);
     if (mapped < 0 || mapped >= TASK_SIZE) return mapped < 0 ? mapped : -EINVAL;

@@ -49,6 +49,26 @@ export function elf_map(t: Task, file: File, addr: number, ph: Elf64_Phdr, prot:
   return map;
 }
 
+/**
+ * Linux (5.10+) fs/binfmt_elf.c maximum_alignment(): the largest p_align of
+ * a PT_LOAD that is a power of two (others are skipped as invalid), at
+ * least a page.
+ */
+export function maximum_alignment(phdrs: readonly Elf64_Phdr[]): number {
+  let alignment = 0;
+  for (const p of phdrs) {
+    if (p.p_type !== PT_LOAD) continue;
+    const a = p.p_align;
+    if (a === 0n || (a & (a - 1n)) !== 0n || a > BigInt(TASK_SIZE)) continue;
+    alignment = Math.max(alignment, Number(a));
+  }
+  return pageAlign(alignment);
+}
+
+/** `addr` rounded down to `alignment` (a power of two; numbers past 2^32, so no bit operators). */
+export const alignDown = (addr: number, alignment: number): number =>
+  alignment ? Math.floor(addr / alignment) * alignment : addr;
+
 /** Linux total_mapping_size(): from the first PT_LOAD's page to the last one's vaddr + memsz. */
 export function total_mapping_size(phdrs: readonly Elf64_Phdr[]): number {
   const loads = phdrs.filter((p) => p.p_type === PT_LOAD);

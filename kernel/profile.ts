@@ -35,6 +35,12 @@ export interface KernelProfile {
   readonly commFromDentryForEmptyPath: boolean;
   /** include/uapi/linux/auxvec.h: AT_RSEQ_FEATURE_SIZE / AT_RSEQ_ALIGN (6.3+) and AT_MINSIGSTKSZ (5.14+ on x86). */
   readonly auxvRseqAndMinsigstksz: boolean;
+  /**
+   * fs/binfmt_elf.c maximum_alignment(): since 5.10 (ce81bb256a22) an ET_DYN
+   * is placed at the largest power-of-two PT_LOAD p_align; 4.18 ignores
+   * p_align and places it on a page.
+   */
+  readonly elfHonoursPAlign: boolean;
   /** mm/memfd.c MFD_ALL_FLAGS: MFD_NOEXEC_SEAL and MFD_EXEC came in 6.3. */
   readonly memfdFlags: number;
   /** include/uapi/linux/fcntl.h F_ALL_SEALS: F_SEAL_FUTURE_WRITE came in 5.1, F_SEAL_EXEC in 6.3. */
@@ -53,6 +59,7 @@ export const PROFILE_4_18: KernelProfile = Object.freeze({
   miscPreserveArgv0InAtFlags: false,
   commFromDentryForEmptyPath: false,
   auxvRseqAndMinsigstksz: false,
+  elfHonoursPAlign: false,
   memfdFlags: MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB,
   memfdSeals: F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE,
 });
@@ -69,6 +76,7 @@ export const PROFILE_6_18: KernelProfile = Object.freeze({
   miscPreserveArgv0InAtFlags: true,
   commFromDentryForEmptyPath: true,
   auxvRseqAndMinsigstksz: true,
+  elfHonoursPAlign: true,
   memfdFlags: MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC,
   memfdSeals: F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC,
 });

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PROFILE_6_18 } from '../../kernel/profile.js';
+import { PROFILE_4_18, PROFILE_6_18 } from '../../kernel/profile.js';
 import { describeEachEngine } from '../helpers/engines.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { runGuest } from '../helpers/run.js';
@@ -28,6 +28,14 @@ const CASES: Case[] = [
     label: 'a dynamic PIE (ET_DYN with PT_INTERP) at ELF_ET_DYN_BASE 0x555555554000: its addresses, AT_PHDR, AT_ENTRY and AT_BASE as under setarch -R',
     rel: 'fixtures/pie/pie-dyn', args: [], norandom: true, hostRoot: true,
   },
+  {
+    label: 'a dynamic PIE whose PT_LOADs ask for 2 MiB alignment: ELF_ET_DYN_BASE rounded down to it (5.10+ maximum_alignment)',
+    rel: 'fixtures/pie/pie-dyn-2m', args: [], norandom: true, hostRoot: true,
+  },
+  {
+    label: 'a static-pie whose PT_LOADs ask for 2 MiB alignment: mmap\'s choice rounded down to it',
+    rel: 'fixtures/pie/static-pie-2m', args: [], norandom: true,
+  },
 ];
 
 describeEachEngine('exec-path programs match Linux', (engine) => {
@@ -47,4 +55,17 @@ describeEachEngine('exec-path programs match Linux', (engine) => {
       expect(r.status).to.equal(native.status);
     });
   }
+});
+
+describeEachEngine('exec-path programs under the 4.18 profile', (engine) => {
+  it('ignores p_align as 4.18 did: the 2 MiB-aligned PIE goes at 0x555555554000 like any other', async function () {
+    if (!fs.existsSync('/lib64/ld-linux-x86-64.so.2')) {
+      console.log('      skipped: no /lib64/ld-linux-x86-64.so.2 on this host');
+      this.skip();
+    }
+    const prog = path.join(REPO_ROOT, 'fixtures/pie/pie-dyn-2m');
+    const r = await runGuest({ engine, prog, argv: [prog], profile: PROFILE_4_18, root: '/' });
+    expect(r.stdout.toString('latin1')).to.contain('load base (AT_PHDR - e_phoff): 0x555555554000\n');
+    expect(r.status).to.equal(0);
+  });
 });
