@@ -28,6 +28,13 @@ import { traceNote } from './trace_exec.js';
  * Linux 4.18 fs/exec.c do_open_execat(): open for exec with its checks, in
  * Linux's order: flags (EINVAL), the walk and exec permission, then not a
  * regular file (EACCES), a noexec mount (EACCES), open for writing (ETXTBSY).
+ *
+ * 4.18 made the S_ISREG and noexec checks after opening the file; 5.8 moved
+ * them into may_open() (633fb6ac3980, 0fd338b2d2cd). The errnos are the
+ * same; what differs is that 4.18's open of a FIFO for exec waited for a
+ * writer first (the deadlock 73601ea5b7b1 fixed). kemu checks before any
+ * open under both profiles: like the refcount underflow of
+ * fork_usermode_blob, a 4.18 bug is not reproduced.
  */
 export function do_open_execat(t: Task, fd: number, name: string, flags: number): File | number {
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
