@@ -4,6 +4,7 @@
  * kernel's table by the composition root (cli/boot.ts).
  */
 
+import { EFAULT } from '../abi/errno.js';
 import { AT_EMPTY_PATH } from '../abi/fcntl.js';
 import { __NR_execve, __NR_execveat } from '../abi/syscalls.js';
 import type { Kernel } from '../kernel/kernel.js';
@@ -24,7 +25,9 @@ export function sys_execve(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 export function sys_execveat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const flags = int(a[4]);
-  const name = getname(t, ptr(a[1]), (flags & AT_EMPTY_PATH) !== 0);
+  // Linux fs/exec.c getname_uflags(): a NULL filename faults even with
+  // AT_EMPTY_PATH (only the stat family later learnt to take NULL there).
+  const name = a[1] === 0n ? -EFAULT : getname(t, ptr(a[1]), (flags & AT_EMPTY_PATH) !== 0);
   return do_execveat(k, t, int(a[0]), name, userArgs(t, a[2]), userArgs(t, a[3]), flags);
 }
 
