@@ -57,6 +57,8 @@ export const AT_SYMLINK_FOLLOW = 0x400;
 export const AT_NO_AUTOMOUNT = 0x800;
 /** Operate on dirfd itself when the path is "" (execveat, fstatat, ...). */
 export const AT_EMPTY_PATH = 0x1000;
+/** include/uapi/linux/fcntl.h (6.14+): execveat checks the file could be executed, and runs nothing. */
+export const AT_EXECVE_CHECK = 0x10000;
 export const AT_STATX_SYNC_TYPE = 0x6000;
 export const AT_STATX_SYNC_AS_STAT = 0x0000;
 export const AT_STATX_FORCE_SYNC = 0x2000;

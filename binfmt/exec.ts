@@ -5,7 +5,7 @@
  */
 
 import { ENOENT } from '../abi/errno.js';
-import { AT_FDCWD } from '../abi/fcntl.js';
+import { AT_EXECVE_CHECK, AT_FDCWD } from '../abi/fcntl.js';
 import { RIP } from '../emulator/regs.js';
 import type { File } from '../kernel/fs/file.js';
 import { latin1Bytes } from '../kernel/fs/namei.js';
@@ -67,6 +67,9 @@ function execveWorker(
   // 10. bprm_mm_init: the new mm and the argument area at the top of the stack.
   const err = execSetup(k, t, bprm, argv, envp);
   if (err < 0) return execFail(t, bprm, err);
+  // Linux 6.14+ bprm_execve(): with AT_EXECVE_CHECK (bprm->is_check) every
+  // check has been made (open, permission, the strings); nothing is run.
+  if (flags & AT_EXECVE_CHECK) return execFail(t, bprm, 0);
   // 16. exec_binprm -> search_binary_handler.
   const ret = search_binary_handler(bprm);
   if (ret < 0) return execFail(t, bprm, ret);

@@ -6,7 +6,7 @@
  */
 
 import { EACCES, EBADF, EFAULT, EINVAL, ELOOP, ENOMEM, ETXTBSY } from '../abi/errno.js';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, O_LARGEFILE, O_RDONLY, S_ISGID, S_ISUID, S_IXGRP } from '../abi/fcntl.js';
+import { AT_EMPTY_PATH, AT_EXECVE_CHECK, AT_FDCWD, AT_SYMLINK_NOFOLLOW, O_LARGEFILE, O_RDONLY, S_ISGID, S_ISUID, S_IXGRP } from '../abi/fcntl.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../abi/mman.js';
 import { READ_IMPLIES_EXEC } from '../abi/process.js';
 import { TASK_COMM_LEN } from '../abi/limits.js';
@@ -37,7 +37,8 @@ import { traceNote } from './trace_exec.js';
  * fork_usermode_blob, a 4.18 bug is not reproduced.
  */
 export function do_open_execat(t: Task, fd: number, name: string, flags: number): File | number {
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  const known = AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | (t.kernel.profile.execveCheck ? AT_EXECVE_CHECK : 0);
+  if (flags & ~known) return -EINVAL;
   let inode;
   let dentry = null;
   let path = name;

@@ -41,6 +41,8 @@ export interface KernelProfile {
    * p_align and places it on a page.
    */
   readonly elfHonoursPAlign: boolean;
+  /** fs/exec.c (6.14+): execveat's AT_EXECVE_CHECK (bprm->is_check): every check of an exec, then 0 without running it. */
+  readonly execveCheck: boolean;
   /** mm/memfd.c MFD_ALL_FLAGS: MFD_NOEXEC_SEAL and MFD_EXEC came in 6.3. */
   readonly memfdFlags: number;
   /** include/uapi/linux/fcntl.h F_ALL_SEALS: F_SEAL_FUTURE_WRITE came in 5.1, F_SEAL_EXEC in 6.3. */
@@ -60,6 +62,7 @@ export const PROFILE_4_18: KernelProfile = Object.freeze({
   commFromDentryForEmptyPath: false,
   auxvRseqAndMinsigstksz: false,
   elfHonoursPAlign: false,
+  execveCheck: false,
   memfdFlags: MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB,
   memfdSeals: F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE,
 });
@@ -77,6 +80,7 @@ export const PROFILE_6_18: KernelProfile = Object.freeze({
   commFromDentryForEmptyPath: true,
   auxvRseqAndMinsigstksz: true,
   elfHonoursPAlign: true,
+  execveCheck: true,
   memfdFlags: MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC,
   memfdSeals: F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC,
 });

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PROFILE_6_18 } from '../../kernel/profile.js';
+import { PROFILE_4_18, PROFILE_6_18 } from '../../kernel/profile.js';
 import { describeEachEngine } from '../helpers/engines.js';
 import { mirrorDir } from '../helpers/mirror.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -41,5 +41,12 @@ describeEachEngine('execve errors a guest can provoke match Linux', (engine) => 
     const want = native.stdout.split('\n');
     expect(got).to.deep.equal(want);
     expect(r.status).to.equal(native.status);
+  });
+
+  it('under 4.18, AT_EXECVE_CHECK (6.14) is an unknown flag: EINVAL, every other case as Linux', async () => {
+    const r = await runGuest({ engine, prog, argv: [prog, dir], profile: PROFILE_4_18, setup: (k) => mirrorDir(k, dir) });
+    const want = native.stdout.split('\n').map((l) => l.startsWith('AT_EXECVE_CHECK') ? `${l.slice(0, l.lastIndexOf(':'))}: EINVAL` : l);
+    expect(want.filter((l) => l.startsWith('AT_EXECVE_CHECK')).length).to.equal(4);
+    expect(r.stdout.toString('latin1').split('\n')).to.deep.equal(want);
   });
 });
