@@ -29,13 +29,14 @@ export function runBareElf(engine: Engine, path: string): Buffer {
     }
     const stack = new Uint8Array(65536);
     cpu.map(0x7fff0000n, 65536, PROT_READ | PROT_WRITE, stack);
+    regions.push({ start: 0x7fff0000, host: stack });
     cpu.setReg(RSP, 0x7fff8000n);
     cpu.setReg(RIP, v.getBigUint64(24, true));
     const exit = cpu.run({ instructions: 10_000_000, timeoutMs: 60_000 });
     if (exit.kind !== 'syscall' || cpu.getReg(RAX) !== 1n) throw new Error(`${path}: stopped with ${exit.kind} at 0x${cpu.getReg(RIP).toString(16)}`);
     const at = Number(cpu.getReg(RSI)), n = Number(cpu.getReg(RDX));
     const r = regions.find((x) => at >= x.start && at + n <= x.start + x.host.length);
-    if (!r) throw new Error(`${path}: write buffer outside the image`);
+    if (!r) throw new Error(`${path}: write buffer outside the image and the stack`);
     return Buffer.from(r.host.subarray(at - r.start, at - r.start + n));
   } finally {
     cpu.dispose();

@@ -13,13 +13,12 @@
 
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/engine.js';
 import { createInterpEngine } from '../../emulator/interp/index.js';
 import type { InterpOptions } from '../../emulator/interp/index.js';
-import { RAX, RDI, RDX, RIP, RSI, RSP } from '../../emulator/regs.js';
+import { runBareElf } from './bare-elf.js';
 
 const CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800;
 const ARITH = CF | PF | AF | ZF | SF | OF;
@@ -139,34 +138,7 @@ let mode: InterpOptions = { blocks: false };
 
 /** Run a static ELF under interp with write and exit only; returns what it wrote. */
 function runInterp(path: string): Buffer {
-  const file = readFileSync(path);
-  const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const cpu = createInterpEngine(mode).createCpu();
-  const phoff = Number(v.getBigUint64(32, true)), phnum = v.getUint16(56, true);
-  for (let k = 0; k < phnum; k++) {
-    const o = phoff + 56 * k;
-    if (v.getUint32(o, true) !== 1) continue;
-    const off = Number(v.getBigUint64(o + 8, true)), vaddr = Number(v.getBigUint64(o + 16, true));
-    const filesz = Number(v.getBigUint64(o + 32, true)), memsz = Number(v.getBigUint64(o + 40, true));
-    const start = vaddr - (vaddr % 4096), len = Math.ceil((vaddr + memsz - start) / 4096) * 4096;
-    const host = new Uint8Array(len);
-    host.set(file.subarray(off, off + filesz), vaddr - start);
-    cpu.map(BigInt(start), len, PROT_READ | PROT_WRITE | PROT_EXEC, host);
-  }
-  const stack = new Uint8Array(65536);
-  cpu.map(0x7fff0000n, 65536, PROT_READ | PROT_WRITE, stack);
-  cpu.setReg(RSP, 0x7fff8000n);
-  cpu.setReg(RIP, v.getBigUint64(24, true));
-  const exit = cpu.run({ instructions: 10_000_000, timeoutMs: 60_000 });
-  expect(exit.kind, `stopped at 0x${cpu.getReg(RIP).toString(16)}`).to.equal('syscall');
-  expect(cpu.getReg(RAX)).to.equal(1n);
-  const out = Buffer.alloc(Number(cpu.getReg(RDX)));
-  // Read the buffer back through a second tiny program-free path: the guest's own bytes.
-  const state = cpu as unknown as { mem: { read8(a: number): number } };
-  const base = Number(cpu.getReg(RSI));
-  for (let k = 0; k < out.length; k++) out[k] = state.mem.read8(base + k);
-  void RDI;
-  return out;
+  return runBareElf(createInterpEngine(mode), path);
 }
 
 const native = platform() === 'linux' && arch() === 'x64';
