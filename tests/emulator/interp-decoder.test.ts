@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { decode } from '../../emulator/interp/decode.js';
 import { GuestMemory } from '../../emulator/interp/memory.js';
+import { loadSegments } from './bare-elf.js';
 
 const FIXTURES = new URL('../../../fixtures/', import.meta.url).pathname;
 
@@ -23,20 +24,8 @@ function hasObjdump(): boolean {
 }
 
 function loadImage(path: string): GuestMemory {
-  const file = readFileSync(path);
-  const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const mem = new GuestMemory();
-  const phoff = Number(v.getBigUint64(32, true)), phnum = v.getUint16(56, true);
-  for (let k = 0; k < phnum; k++) {
-    const o = phoff + 56 * k;
-    if (v.getUint32(o, true) !== 1) continue;
-    const off = Number(v.getBigUint64(o + 8, true)), vaddr = Number(v.getBigUint64(o + 16, true));
-    const filesz = Number(v.getBigUint64(o + 32, true)), memsz = Number(v.getBigUint64(o + 40, true));
-    const start = vaddr - (vaddr % 4096), len = Math.ceil((vaddr + memsz - start) / 4096) * 4096;
-    const host = new Uint8Array(len);
-    host.set(file.subarray(off, off + filesz), vaddr - start);
-    mem.map(start, len, 7, host);
-  }
+  for (const r of loadSegments(readFileSync(path))) mem.map(r.start, r.host.length, 7, r.host);
   return mem;
 }
 
