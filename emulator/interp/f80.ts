@@ -31,7 +31,7 @@ export interface F80 { se: number; m: bigint }
 
 /** Exception flags raised by the last operation (FSW/MXCSR bit positions: IE 0, DE 1, ZE 2, OE 3, UE 4, PE 5). */
 export let raised = 0;
-export function clearRaised(): void { raised = 0; }
+export function clearRaised(): void { raised = 0; tiny = false; }
 
 export const F80_INDEFINITE: F80 = { se: 0xffff, m: 0xc000000000000000n };
 
@@ -93,10 +93,26 @@ function shiftRound(m: bigint, sh: number, s: number, rc: number): bigint {
 }
 
 /**
+ * Whether the last rounded result was tiny (SDM vol. 1 4.9.1.5: x86 detects
+ * tininess after rounding, as if the exponent range were unbounded). With
+ * MXCSR.FTZ a tiny result becomes zero, exact or not.
+ */
+export let tiny = false;
+
+/** Tininess after rounding: (-1)^s m 2^e (leading bit at 2^top) rounded to fmt.prec bits with no exponent limit is below 2^emin. */
+function isTiny(s: number, m: bigint, e: number, top: number, fmt: Fmt, rc: number): boolean {
+  const saved = raised;
+  const q = shiftRound(m, top - (fmt.prec - 1) - e, s, rc);
+  raised = saved;
+  return bitLength(q) <= fmt.prec || top + 1 < fmt.emin;
+}
+
+/**
  * Round (-1)^s * m * 2^e to `fmt`: returns the rounded significand q and the
  * exponent of its last place, or an infinity / largest finite on overflow.
  */
 export function round(s: number, m: bigint, e: number, fmt: Fmt, rc: number): Unpacked {
+  tiny = false;
   if (m === 0n) return { cls: CLS_ZERO, s, m: 0n, e: 0 };
   const len = bitLength(m);
   const top = e + len - 1; // exponent of the leading bit
@@ -104,9 +120,10 @@ export function round(s: number, m: bigint, e: number, fmt: Fmt, rc: number): Un
   let ulp = Math.max(top - (fmt.prec - 1), minUlp);
   let q = shiftRound(m, ulp - e, s, rc);
   if (bitLength(q) > fmt.prec) { q >>= 1n; ulp++; } // carry out of rounding (exact: low bit was 0)
-  if (q === 0n) { raised |= 0x30; return { cls: CLS_ZERO, s, m: 0n, e: 0 }; }
+  tiny = top < fmt.emin && isTiny(s, m, e, top, fmt, rc);
+  if (tiny && (raised & 0x20)) raised |= 0x10; // tiny and inexact: underflow
+  if (q === 0n) return { cls: CLS_ZERO, s, m: 0n, e: 0 };
   const newTop = ulp + bitLength(q) - 1;
-  if (newTop < fmt.emin && (raised & 0x20)) raised |= 0x10; // tiny and inexact: underflow
   if (newTop > fmt.emax) {
     raised |= 0x28;
     const toInf = rc === RC_NEAREST || (rc === RC_UP && !s) || (rc === RC_DOWN && s);

@@ -10,9 +10,11 @@
  * "QNaN floating-point indefinite" (sign set). min/max return the second
  * operand when either is NaN or both are zero.
  *
- * KNOWN GAPS: MXCSR rounding control is honoured by cvt*2si only (arithmetic
- * always rounds to nearest); the sticky exception flags of MXCSR are not
- * updated; DAZ and FTZ are ignored.
+ * MXCSR: rounding control, FTZ and DAZ apply to the arithmetic and the
+ * conversions (sse-round.ts; the default mode costs one test of c.mxcsr),
+ * the sticky exception flags are set as this machine's CPU sets them
+ * (mxcsr.ts), all exceptions masked as Linux starts a task. KNOWN GAP: DAZ
+ * is not applied to comparisons, min and max.
  */
 
 import type { InterpCpu } from '../cpu.js';
@@ -22,6 +24,7 @@ import { FLAG_CF, FLAG_PF, FLAG_ZF } from '../../regs.js';
 import { readE, writeG } from '../operands.js';
 import * as F from '../f80.js';
 import * as X from './mxcsr.js';
+import * as R from './sse-round.js';
 import { srcW } from './sse.js';
 
 const PS = 0, PD = 1, SS = 2, SD = 3;
@@ -43,20 +46,36 @@ const OPS: ((a: number, b: number) => number)[] = [(a, b) => a + b, (a, b) => a 
 /** Write op(a, b) of the double lanes at dword offsets d (also the destination) and s; MXCSR flags raised. */
 function lane64(c: InterpCpu, d: number, s: number, op: number, unary: boolean): void {
   const x = c.xd, p = c.xpd;
-  const a = p[d / 2]!, b = p[s / 2]!;
+  let a = p[d / 2]!, b = p[s / 2]!;
+  const mode = c.mxcsr & R.MODE_BITS;
+  if (mode & R.DAZ) { a = R.daz(a, false); b = R.daz(b, false); }
   const r = OPS[op]!(a, b);
+  if (r === r) {
+    const f = X.arithFlags(op, false, a, b, r, false);
+    if (mode === 0) { c.mxcsr |= f; p[d / 2] = r; return; }
+    p[d / 2] = R.rounded(op, false, a, b, r, c.mxcsr);
+    c.mxcsr |= (f & ~(X.PE | X.UE | X.OE)) | R.flags;
+    return;
+  }
   c.mxcsr |= X.arithFlags(op, false, a, b, r, (!unary && isSNaN64(x, d)) || isSNaN64(x, s));
-  if (r === r) { p[d / 2] = r; return; }
   if (!unary && isNaN64(x, d)) x[d + 1] = x[d + 1]! | 0x80000;
   else if (isNaN64(x, s)) { x[d] = x[s]!; x[d + 1] = x[s + 1]! | 0x80000; } else { x[d] = 0; x[d + 1] = 0xfff80000; }
 }
 
 function lane32(c: InterpCpu, d: number, s: number, op: number, unary: boolean): void {
   const x = c.xd, p = c.xf;
-  const a = p[d]!, b = p[s]!;
+  let a = p[d]!, b = p[s]!;
+  const mode = c.mxcsr & R.MODE_BITS;
+  if (mode & R.DAZ) { a = R.daz(a, true); b = R.daz(b, true); }
   const r = OPS[op]!(a, b);
+  if (r === r) {
+    const f = X.arithFlags(op, true, a, b, r, false);
+    if (mode === 0) { c.mxcsr |= f; p[d] = r; return; }
+    p[d] = R.rounded(op, true, a, b, r, c.mxcsr);
+    c.mxcsr |= (f & ~(X.PE | X.UE | X.OE)) | R.flags;
+    return;
+  }
   c.mxcsr |= X.arithFlags(op, true, a, b, r, (!unary && isSNaN32(x, d)) || isSNaN32(x, s));
-  if (r === r) { p[d] = r; return; }
   if (!unary && isNaN32(x, d)) x[d] = x[d]! | 0x400000;
   else if (isNaN32(x, s)) x[d] = x[s]! | 0x400000;
   else x[d] = 0xffc00000;
@@ -187,8 +206,9 @@ function roundRC(c: InterpCpu, x: number, truncate: boolean): number {
   }
 }
 
-/** Double -> int32 or int64 in (lo, c.hi); out of range or NaN gives the integer indefinite. */
-function toInt(c: InterpCpu, x: number, size: number, truncate: boolean): number {
+/** Double (or float, `single`) -> int32 or int64 in (lo, c.hi); out of range or NaN gives the integer indefinite. */
+function toInt(c: InterpCpu, x: number, size: number, truncate: boolean, single: boolean): number {
+  if (c.mxcsr & R.DAZ) x = R.daz(x, single);
   const r = roundRC(c, x, truncate);
   c.mxcsr |= X.toIntFlags(x, r, size * 8);
   if (size === 4) {
@@ -218,8 +238,11 @@ function fromInt(c: InterpCpu, i: Insn): number {
 
 /** F2 0F 2A cvtsi2sd V,Ey: one rounding (the sum of the exact halves), PE when it was inexact. */
 export const opCvtsi2sd: Handler = (c, i) => {
-  const v = fromInt(c, i);
-  if (wideInt !== null && BigInt(v) !== wideInt) c.mxcsr |= X.PE;
+  let v = fromInt(c, i);
+  if (wideInt !== null && BigInt(v) !== wideInt) {
+    c.mxcsr |= X.PE;
+    if (R.rcOf(c.mxcsr) !== 0) v = R.fromBigInt(wideInt, false, R.rcOf(c.mxcsr));
+  }
   c.xpd[2 * i.reg] = v;
 };
 /** F3 0F 2A cvtsi2ss V,Ey: wide integers round once, exactly (int -> double -> float could round twice). */
@@ -239,7 +262,7 @@ function toSi(double: boolean, truncate: boolean): Handler {
     const s = srcW(c, i, double ? 8 : 4);
     const x = double ? c.xpd[2 * s]! : c.xf[4 * s]!;
     const size = i.osize === 8 ? 8 : 4;
-    const lo = toInt(c, x, size, truncate);
+    const lo = toInt(c, x, size, truncate, !double);
     writeG(c, i, size, lo, c.hi);
   };
 }
@@ -249,46 +272,64 @@ export const opCvttss2si = toSi(false, true), opCvtss2si = toSi(false, false);
 /** F3 0F 5A cvtss2sd / F2 0F 5A cvtsd2ss (low lane; NaNs quieted, sign kept). */
 export const opCvtss2sd: Handler = (c, i) => {
   const s = srcW(c, i, 4);
-  const v = c.xf[4 * s]!;
+  const v = c.mxcsr & R.DAZ ? R.daz(c.xf[4 * s]!, true) : c.xf[4 * s]!;
   c.mxcsr |= widenFlags(c, 4 * s);
   if (v === v) c.xpd[2 * i.reg] = v;
   else { const b = c.xd[4 * s]!; c.xd[4 * i.reg] = (b << 29) >>> 0; c.xd[4 * i.reg + 1] = ((b & 0x80000000) | 0x7ff80000 | ((b & 0x3fffff) >>> 3)) >>> 0; }
 };
-export const opCvtsd2ss: Handler = (c, i) => {
-  const s = srcW(c, i, 8);
-  const v = c.xpd[2 * s]!;
-  c.mxcsr |= X.narrowFlags(v, Math.fround(v), isSNaN64(c.xd, 4 * s));
-  if (v === v) c.xf[4 * i.reg] = v;
-  else { const hi = c.xd[4 * s + 1]!, lo = c.xd[4 * s]!; c.xd[4 * i.reg] = ((hi & 0x80000000) | 0x7fc00000 | ((hi & 0x7ffff) << 3) | (lo >>> 29)) >>> 0; }
-};
+export const opCvtsd2ss: Handler = (c, i) => narrowLane(c, 4 * srcW(c, i, 8), 4 * i.reg);
+
+/** The double at dword w to the float at dword d: NaNs quieted and cut, the rest rounded by MXCSR. */
+function narrowLane(c: InterpCpu, w: number, d: number): void {
+  const v = c.xd, x = c.xpd[w / 2]!;
+  if (x !== x) {
+    c.mxcsr |= isSNaN64(v, w) ? X.IE : 0;
+    v[d] = ((v[w + 1]! & 0x80000000) | 0x7fc00000 | ((v[w + 1]! & 0x7ffff) << 3) | (v[w]! >>> 29)) >>> 0;
+  } else if ((c.mxcsr & R.MODE_BITS) === 0) {
+    c.mxcsr |= X.narrowFlags(x, Math.fround(x), false);
+    c.xf[d] = x;
+  } else c.xf[d] = narrowMode(c, x);
+}
 
 /** 0F 5A cvtps2pd: two floats -> two doubles. */
 export const opCvtps2pd: Handler = (c, i) => {
   const s = srcW(c, i, 8);
-  const a = c.xf[4 * s]!, b = c.xf[4 * s + 1]!;
+  let a = c.xf[4 * s]!, b = c.xf[4 * s + 1]!;
+  if (c.mxcsr & R.DAZ) { a = R.daz(a, true); b = R.daz(b, true); }
   c.mxcsr |= widenFlags(c, 4 * s) | widenFlags(c, 4 * s + 1);
   c.xpd[2 * i.reg] = a; c.xpd[2 * i.reg + 1] = b;
 };
 
-/** Flags of widening the float at dword w: IE for an SNaN, DE for a denormal. */
+/** Flags of widening the float at dword w: IE for an SNaN, DE for a denormal (none under DAZ, which made it zero). */
 function widenFlags(c: InterpCpu, w: number): number {
   if (isSNaN32(c.xd, w)) return X.IE;
   const v = c.xd[w]! & 0x7fffffff;
-  return v !== 0 && v < 0x800000 ? X.DE : 0;
+  return v !== 0 && v < 0x800000 && (c.mxcsr & R.DAZ) === 0 ? X.DE : 0;
+}
+
+/** Double v (not NaN) to float under a non-default MXCSR mode (RC, FTZ, DAZ). */
+function narrowMode(c: InterpCpu, v: number): number {
+  if (c.mxcsr & R.DAZ) v = R.daz(v, false);
+  const de = X.narrowFlags(v, Math.fround(v), false) & X.DE;
+  const y = R.narrowed(v, c.mxcsr);
+  c.mxcsr |= de | R.flags;
+  return y;
 }
 /** 66 0F 5A cvtpd2ps: two doubles -> two floats, upper half zeroed. */
 export const opCvtpd2ps: Handler = (c, i) => {
-  const s = srcW(c, i, 16);
-  const a = c.xpd[2 * s]!, b = c.xpd[2 * s + 1]!;
-  c.mxcsr |= X.narrowFlags(a, Math.fround(a), isSNaN64(c.xd, 4 * s)) | X.narrowFlags(b, Math.fround(b), isSNaN64(c.xd, 4 * s + 2));
-  c.xf[4 * i.reg] = a; c.xf[4 * i.reg + 1] = b; c.xd[4 * i.reg + 2] = 0; c.xd[4 * i.reg + 3] = 0;
+  const s = 4 * srcW(c, i, 16), d = 4 * i.reg;
+  narrowLane(c, s, d); narrowLane(c, s + 2, d + 1); // lane 0's result overwrites only dword d, never lane 1's source
+  c.xd[d + 2] = 0; c.xd[d + 3] = 0;
 };
 /** 0F 5B cvtdq2ps. */
 export const opCvtdq2ps: Handler = (c, i) => {
   const s = srcW(c, i, 16);
   for (let k = 0; k < 4; k++) {
     const v = c.xsd[4 * s + k]!;
-    if (Math.fround(v) !== v) c.mxcsr |= X.PE;
+    if (Math.fround(v) !== v) {
+      c.mxcsr |= X.PE;
+      if (R.rcOf(c.mxcsr) !== 0) { c.xf[4 * i.reg + k] = R.fromBigInt(BigInt(v), true, R.rcOf(c.mxcsr)); continue; }
+    }
     c.xf[4 * i.reg + k] = v;
   }
 };
@@ -296,7 +337,7 @@ export const opCvtdq2ps: Handler = (c, i) => {
 function ps2dq(truncate: boolean): Handler {
   return (c, i) => {
     const s = srcW(c, i, 16);
-    for (let k = 0; k < 4; k++) c.xd[4 * i.reg + k] = toInt(c, c.xf[4 * s + k]!, 4, truncate);
+    for (let k = 0; k < 4; k++) c.xd[4 * i.reg + k] = toInt(c, c.xf[4 * s + k]!, 4, truncate, true);
   };
 }
 export const opCvtps2dq = ps2dq(false), opCvttps2dq = ps2dq(true);
@@ -310,7 +351,7 @@ export const opCvtdq2pd: Handler = (c, i) => {
 function pd2dq(truncate: boolean): Handler {
   return (c, i) => {
     const s = srcW(c, i, 16);
-    const a = toInt(c, c.xpd[2 * s]!, 4, truncate), b = toInt(c, c.xpd[2 * s + 1]!, 4, truncate);
+    const a = toInt(c, c.xpd[2 * s]!, 4, truncate, false), b = toInt(c, c.xpd[2 * s + 1]!, 4, truncate, false);
     c.xd[4 * i.reg] = a; c.xd[4 * i.reg + 1] = b; c.xd[4 * i.reg + 2] = 0; c.xd[4 * i.reg + 3] = 0;
   };
 }
