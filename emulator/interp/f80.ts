@@ -36,7 +36,11 @@ export function clearRaised(): void { raised = 0; tiny = false; }
 export const F80_INDEFINITE: F80 = { se: 0xffff, m: 0xc000000000000000n };
 
 export function bitLength(m: bigint): number {
-  return m === 0n ? 0 : m.toString(2).length;
+  if (m === 0n) return 0;
+  let n = 0;
+  while (m >= 0x10000000000000n) { m >>= 52n; n += 52; } // 2^52: the rest converts to a double exactly
+  const v = Number(m), hi = Math.floor(v / 4294967296);
+  return n + (hi > 0 ? 64 - Math.clz32(hi) : 32 - Math.clz32(v));
 }
 
 export function unpackF80(v: F80): Unpacked {
@@ -302,10 +306,10 @@ export function compare(a: Unpacked, b: Unpacked): number {
 
 /** A JS double as an unpacked value (exact). */
 export function fromNumber(x: number): Unpacked {
-  const f = new Float64Array([x]);
-  const w = new Uint32Array(f.buffer);
-  return unpackF64(w[0]!, w[1]!);
+  numF64[0] = x;
+  return unpackF64(numW32[0]!, numW32[1]!);
 }
+const numF64 = new Float64Array(1), numW32 = new Uint32Array(numF64.buffer);
 
 /** An unpacked value rounded to the nearest double (for transcendental approximations). */
 export function toNumber(u: Unpacked): number {

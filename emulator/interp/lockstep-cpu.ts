@@ -207,7 +207,7 @@ class LockstepCpu implements Cpu {
     const rep = this.shared.report;
     const bytes = i ? Array.from({ length: i.len }, (_, k) => this.dut.mem.fetch8(Number(rip) + k)) : [];
     const d: Divergence = { step: rep.steps - 1, rip, bytes, disasm: i ? disassemble(i) : '(unreadable)', differences: diffs };
-    const why = i ? excepted(i, d) : null;
+    const why = i ? excepted(i, d, this.dut.mxcsr) : null;
     if (why) rep.excepted[why] = (rep.excepted[why] ?? 0) + 1;
     else if (rep.divergences.length < this.shared.limit) rep.divergences.push(d);
     this.ref.setState(this.dut.getState());

@@ -4,8 +4,9 @@
  * toward zero), flush-to-zero and denormals-are-zero, over seeded random
  * operands weighted toward the ends of the exponent range (overflow to
  * infinity or to the largest finite value, underflow, tininess, denormal
- * operands). Per case the program loads MXCSR, xmm0, xmm1 and RBX, runs one
- * instruction, and records xmm0, RAX and MXCSR; the same static binary runs
+ * operands; DAZ also in min, max and the comparisons). Per case the program
+ * loads MXCSR, xmm0, xmm1 and RBX, runs one instruction, and records xmm0,
+ * RAX, MXCSR and EFLAGS; the same static binary runs
  * natively and under interp (interpreted and compiled).
  */
 
@@ -78,6 +79,11 @@ function generate(per: number): Case[] {
   for (const op of ['add', 'sub', 'mul', 'div', 'sqrt']) {
     add(`${op}ps xmm0, xmm1`, 'ps'); add(`${op}ss xmm0, xmm1`, 'ps'); add(`${op}pd xmm0, xmm1`, 'pd'); add(`${op}sd xmm0, xmm1`, 'pd');
   }
+  for (const op of ['min', 'max']) {
+    add(`${op}ps xmm0, xmm1`, 'ps'); add(`${op}ss xmm0, xmm1`, 'ps'); add(`${op}pd xmm0, xmm1`, 'pd'); add(`${op}sd xmm0, xmm1`, 'pd');
+  }
+  for (const t of ['cmpps xmm0, xmm1, 1', 'cmpss xmm0, xmm1, 2', 'comiss xmm0, xmm1', 'ucomiss xmm0, xmm1']) add(t, 'ps');
+  for (const t of ['cmppd xmm0, xmm1, 0', 'cmpsd xmm0, xmm1, 6', 'comisd xmm0, xmm1', 'ucomisd xmm0, xmm1']) add(t, 'pd');
   for (const t of ['cvtss2si eax, xmm1', 'cvtss2si rax, xmm1', 'cvttss2si eax, xmm1', 'cvtps2dq xmm0, xmm1', 'cvttps2dq xmm0, xmm1',
     'cvtss2sd xmm0, xmm1', 'cvtps2pd xmm0, xmm1']) add(t, 'ps');
   for (const t of ['cvtsd2si eax, xmm1', 'cvtsd2si rax, xmm1', 'cvttsd2si rax, xmm1', 'cvtpd2dq xmm0, xmm1', 'cvttpd2dq xmm0, xmm1',
@@ -92,7 +98,7 @@ function program(cases: Case[]): string {
   cases.forEach((c, k) => {
     data.push(`x0_${k}: .quad ${c.x0[0]}, ${c.x0[1]}`, `x1_${k}: .quad ${c.x1[0]}, ${c.x1[1]}`, `m_${k}: .long ${c.mxcsr}, 0, 0, 0`);
     lines.push(`  movdqa xmm0, [rip + x0_${k}]`, `  movdqa xmm1, [rip + x1_${k}]`, `  mov rbx, ${c.rbx}`, '  xor eax, eax',
-      `  ldmxcsr [rip + m_${k}]`, `  ${c.text}`, '  movdqu [rdi], xmm0', '  mov [rdi + 16], rax', '  stmxcsr [rdi + 24]', '  add rdi, 32');
+      `  ldmxcsr [rip + m_${k}]`, `  ${c.text}`, '  pushf', '  pop rsi', '  movdqu [rdi], xmm0', '  mov [rdi + 16], rax', '  stmxcsr [rdi + 24]', '  mov [rdi + 28], esi', '  add rdi, 32');
   });
   lines.push('  mov eax, 1', '  mov rdx, rdi', '  lea rsi, [rip + buf]', '  sub rdx, rsi', '  mov edi, 1', '  syscall',
     '  mov eax, 60', '  xor edi, edi', '  syscall', ...data, '.bss', '.align 16', `buf: .space ${cases.length * 32}`);
@@ -117,12 +123,12 @@ describe('interp engine agrees with this machine\'s CPU under every MXCSR roundi
     binary = join(dir, 't');
     want = execFileSync(binary);
   });
-  for (const [name, opts] of ENGINES) it(`xmm0, RAX and MXCSR after every case match native execution (${name})`, function () {
+  for (const [name, opts] of ENGINES) it(`xmm0, RAX, MXCSR and EFLAGS after every case match native execution (${name})`, function () {
     if (!native) this.skip();
     const got = runBareElf(createInterpEngine(opts), binary);
     expect(got.length).to.equal(want.length);
     const bad: string[] = [];
-    const fields = ['xmm0.lo', 'xmm0.hi', 'rax', 'mxcsr'];
+    const fields = ['xmm0.lo', 'xmm0.hi', 'rax', 'eflags:mxcsr'];
     cases.forEach((c, k) => {
       for (let f = 0; f < 4; f++) {
         const w = want.readBigUInt64LE(32 * k + 8 * f), g = got.readBigUInt64LE(32 * k + 8 * f);

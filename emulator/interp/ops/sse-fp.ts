@@ -13,8 +13,7 @@
  * MXCSR: rounding control, FTZ and DAZ apply to the arithmetic and the
  * conversions (sse-round.ts; the default mode costs one test of c.mxcsr),
  * the sticky exception flags are set as this machine's CPU sets them
- * (mxcsr.ts), all exceptions masked as Linux starts a task. KNOWN GAP: DAZ
- * is not applied to comparisons, min and max.
+ * (mxcsr.ts), all exceptions masked as Linux starts a task.
  */
 
 import type { InterpCpu } from '../cpu.js';
@@ -108,26 +107,42 @@ export const [opMulps, opMulpd, opMulss, opMulsd] = four(X.OP_MUL);
 export const [opDivps, opDivpd, opDivss, opDivsd] = four(X.OP_DIV);
 export const [opSqrtps, opSqrtpd, opSqrtss, opSqrtsd] = four(X.OP_SQRT);
 
-/** min/max: the second operand unless the first compares strictly less/greater (so NaN or ±0 pairs give the second). */
+/**
+ * min/max: the second operand unless the first compares strictly less/greater (so NaN or ±0 pairs give the second).
+ * Under DAZ a denormal operand is a zero of its sign, and that zero is what is returned (this machine's CPU:
+ * minsd(+0, -denormal) gives -0, maxsd(denormal, -1) gives +0).
+ */
 function minmax(kind: number, max: boolean): Handler {
   return (c, i) => {
     const s = srcW(c, i, MEM_SIZE[kind]!);
-    const x = c.xd, d = 4 * i.reg, o = 4 * s;
+    const x = c.xd, d = 4 * i.reg, o = 4 * s, daz = (c.mxcsr & R.DAZ) !== 0;
     const pick = (a: number, b: number) => max ? a > b : a < b;
     if (kind === PD || kind === SD) {
       for (let k = 0; k < (kind === PD ? 4 : 2); k += 2) {
-        const a = c.xpd[(d + k) / 2]!, b = c.xpd[(o + k) / 2]!;
+        let a = c.xpd[(d + k) / 2]!, b = c.xpd[(o + k) / 2]!;
+        if (daz) { a = R.daz(a, false); b = R.daz(b, false); }
         c.mxcsr |= X.compareFlags(false, a, b, isSNaN64(x, d + k) || isSNaN64(x, o + k), true);
         if (!pick(a, b)) { x[d + k] = x[o + k]!; x[d + k + 1] = x[o + k + 1]!; }
+        if (daz) flushLane(c, (d + k) / 2, false);
       }
     } else {
       for (let k = 0; k < (kind === PS ? 4 : 1); k++) {
-        const a = c.xf[d + k]!, b = c.xf[o + k]!;
+        let a = c.xf[d + k]!, b = c.xf[o + k]!;
+        if (daz) { a = R.daz(a, true); b = R.daz(b, true); }
         c.mxcsr |= X.compareFlags(true, a, b, isSNaN32(x, d + k) || isSNaN32(x, o + k), true);
         if (!pick(a, b)) x[d + k] = x[o + k]!;
+        if (daz) flushLane(c, d + k, true);
       }
     }
   };
+}
+
+/** A denormal in the double (or float) lane n becomes a zero of its sign; anything else, NaNs included, is left alone. */
+function flushLane(c: InterpCpu, n: number, single: boolean): void {
+  const v = single ? c.xf[n]! : c.xpd[n]!;
+  if (v !== 0 && Math.abs(v) < (single ? 2 ** -126 : 2 ** -1022)) {
+    if (single) c.xf[n] = v < 0 ? -0 : 0; else c.xpd[n] = v < 0 ? -0 : 0;
+  }
 }
 export const opMinps = minmax(PS, false), opMinpd = minmax(PD, false), opMinss = minmax(SS, false), opMinsd = minmax(SD, false);
 export const opMaxps = minmax(PS, true), opMaxpd = minmax(PD, true), opMaxss = minmax(SS, true), opMaxsd = minmax(SD, true);
@@ -156,14 +171,16 @@ function cmp(kind: number): Handler {
     const loud = [1, 2, 5, 6].includes(p & 7); // lt, le, nlt, nle signal on a QNaN too
     if (kind === PD || kind === SD) {
       for (let k = 0; k < (kind === PD ? 4 : 2); k += 2) {
-        const a = c.xpd[(d + k) / 2]!, b = c.xpd[(o + k) / 2]!;
+        let a = c.xpd[(d + k) / 2]!, b = c.xpd[(o + k) / 2]!;
+        if (c.mxcsr & R.DAZ) { a = R.daz(a, false); b = R.daz(b, false); }
         c.mxcsr |= X.compareFlags(false, a, b, isSNaN64(x, d + k) || isSNaN64(x, o + k), loud);
         const m = predicate(p, a, b) ? 0xffffffff : 0;
         x[d + k] = m; x[d + k + 1] = m;
       }
     } else {
       for (let k = 0; k < (kind === PS ? 4 : 1); k++) {
-        const a = c.xf[d + k]!, b = c.xf[o + k]!;
+        let a = c.xf[d + k]!, b = c.xf[o + k]!;
+        if (c.mxcsr & R.DAZ) { a = R.daz(a, true); b = R.daz(b, true); }
         c.mxcsr |= X.compareFlags(true, a, b, isSNaN32(x, d + k) || isSNaN32(x, o + k), loud);
         x[d + k] = predicate(p, a, b) ? 0xffffffff : 0;
       }
@@ -176,8 +193,9 @@ export const opCmpps = cmp(PS), opCmppd = cmp(PD), opCmpss = cmp(SS), opCmpsd = 
 function comis(double: boolean, ordered: boolean): Handler {
   return (c, i) => {
     const s = srcW(c, i, double ? 8 : 4);
-    const a = double ? c.xpd[2 * i.reg]! : c.xf[4 * i.reg]!;
-    const b = double ? c.xpd[2 * s]! : c.xf[4 * s]!;
+    let a = double ? c.xpd[2 * i.reg]! : c.xf[4 * i.reg]!;
+    let b = double ? c.xpd[2 * s]! : c.xf[4 * s]!;
+    if (c.mxcsr & R.DAZ) { a = R.daz(a, !double); b = R.daz(b, !double); }
     const snan = double ? isSNaN64(c.xd, 4 * i.reg) || isSNaN64(c.xd, 4 * s) : isSNaN32(c.xd, 4 * i.reg) || isSNaN32(c.xd, 4 * s);
     c.mxcsr |= X.compareFlags(!double, a, b, snan, ordered);
     let f: number;
