@@ -9,7 +9,7 @@ import { AT_EMPTY_PATH } from '../abi/fcntl.js';
 import { __NR_execve, __NR_execveat } from '../abi/syscalls.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { getname } from '../kernel/syscalls/sys_fs.js';
-import { int, ptr, type SyscallArgs, type SyscallEntry, type SyscallResult } from '../kernel/syscalls/types.js';
+import { ptr, type SyscallArgs, type SyscallEntry, type SyscallResult } from '../kernel/syscalls/types.js';
 import type { Task } from '../kernel/task.js';
 import type { ArgSource } from './exec_args.js';
 import { do_execve, do_execveat } from './exec.js';
@@ -20,15 +20,15 @@ function userArgs(t: Task, addr: bigint): ArgSource {
 }
 
 export function sys_execve(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return do_execve(k, t, getname(t, ptr(a[0])), userArgs(t, a[1]), userArgs(t, a[2]));
+  return do_execve(k, t, getname(t, a.ptr(0)), userArgs(t, a[1]), userArgs(t, a[2]));
 }
 
 export function sys_execveat(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const flags = int(a[4]);
+  const flags = a.int(4);
   // Linux fs/exec.c getname_uflags(): a NULL filename faults even with
   // AT_EMPTY_PATH (only the stat family later learnt to take NULL there).
-  const name = a[1] === 0n ? -EFAULT : getname(t, ptr(a[1]), (flags & AT_EMPTY_PATH) !== 0);
-  return do_execveat(k, t, int(a[0]), name, userArgs(t, a[2]), userArgs(t, a[3]), flags);
+  const name = a.zero(1) ? -EFAULT : getname(t, a.ptr(1), (flags & AT_EMPTY_PATH) !== 0);
+  return do_execveat(k, t, a.int(0), name, userArgs(t, a[2]), userArgs(t, a[3]), flags);
 }
 
 export const EXEC_SYSCALLS: readonly SyscallEntry[] = [

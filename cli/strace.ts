@@ -7,7 +7,7 @@ import { errnoName, strerror } from '../abi/errno.js';
 import { SEGV_ACCERR, SEGV_MAPERR, signalName } from '../abi/signal.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { copy_from_user, get_user_u64, strncpy_from_user } from '../kernel/mm/uaccess.js';
-import type { ArgFormat, SyscallArgs, SyscallEntry, SyscallResult } from '../kernel/syscalls/types.js';
+import type { ArgFormat, SyscallArgValues, SyscallEntry, SyscallResult } from '../kernel/syscalls/types.js';
 import { NO_RETURN, RESTART } from '../kernel/syscalls/types.js';
 import type { KSigInfo } from '../kernel/signal.js';
 import type { Task } from '../kernel/task.js';
@@ -114,7 +114,7 @@ function fmtResult(entry: SyscallEntry | undefined, r: SyscallResult): string {
   return entry?.ret === 'hex' ? hex(BigInt.asUintN(64, n)) : n.toString();
 }
 
-export function formatCall(t: Task, nr: number, entry: SyscallEntry | undefined, a: SyscallArgs, pre: string[] | null, r: SyscallResult): string {
+export function formatCall(t: Task, nr: number, entry: SyscallEntry | undefined, a: SyscallArgValues, pre: string[] | null, r: SyscallResult): string {
   const name = entry?.name ?? `syscall_${nr}`;
   const formats = entry?.args;
   const res = typeof r === 'number' ? r : undefined;
@@ -136,11 +136,11 @@ export function attachStrace(k: Kernel, write: (line: string) => void): () => vo
     first ??= t;
     return t === first ? '' : `[pid ${t.pid}] `;
   };
-  const lastEnter = new Map<Task, { nr: number; entry: SyscallEntry | undefined; args: SyscallArgs }>();
+  const lastEnter = new Map<Task, { nr: number; entry: SyscallEntry | undefined; args: SyscallArgValues }>();
   const offSys = k.tracer.on('syscall', (_topic, d) => {
     const t = d.task as Task;
     const entry = d.entry as SyscallEntry | undefined;
-    const a = d.args as SyscallArgs;
+    const a = d.args as SyscallArgValues;
     if (d.phase === 'enter') {
       // Arguments are read before the call (execve replaces the memory they live in).
       pending.set(t, entry?.args?.map((f, i) => (f === 'obuf' ? '' : fmtArg(t, f, a[i]!, a[i + 1] ?? 0n))) ?? []);

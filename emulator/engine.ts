@@ -75,6 +75,18 @@ export interface Cpu {
   /** Write one 64-bit general-purpose register. */
   setReg(reg: number, value: bigint): void;
 
+  /**
+   * The syscall path without BigInt: the low and the high 32 bits of
+   * general-purpose register `reg` (0-15), each an unsigned number.
+   */
+  getRegLo(reg: number): number;
+  getRegHi(reg: number): number;
+  /**
+   * Write general-purpose register `reg` (0-15) from an integer number,
+   * modulo 2^64 (a negative one as two's complement, as a syscall's -errno).
+   */
+  setRegNumber(reg: number, value: number): void;
+
   /** The whole architectural state, for fork, signal frames and lockstep. */
   getState(): CpuState;
   /** Replace the whole architectural state. */

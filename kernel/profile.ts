@@ -125,8 +125,12 @@ export const SYSCALL_SINCE: ReadonlyMap<number, readonly [number, number]> = new
   [470, [6, 19]], // listns
 ]);
 
+/** The lowest number in SYSCALL_SINCE: every syscall below it is in both profiles. */
+const FIRST_SINCE = Math.min(...SYSCALL_SINCE.keys());
+
 /** Whether the profile's Linux has system call `nr` (see SYSCALL_SINCE). */
 export function has_syscall(p: KernelProfile, nr: number): boolean {
+  if (nr < FIRST_SINCE) return true; // the common case, without a map lookup
   const since = SYSCALL_SINCE.get(nr);
   if (!since) return true;
   return p.version[0] > since[0] || (p.version[0] === since[0] && p.version[1] >= since[1]);

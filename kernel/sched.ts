@@ -12,7 +12,7 @@
  * wake-up instead of spinning.
  */
 
-import type { CpuExit } from '../emulator/engine.js';
+import type { CpuExit, RunBudget } from '../emulator/engine.js';
 import { RAX, RIP } from '../emulator/regs.js';
 import {
   __NR_brk, __NR_clone, __NR_clone3, __NR_execve, __NR_execveat, __NR_fork, __NR_mmap, __NR_mremap, __NR_vfork,
@@ -41,6 +41,9 @@ export const get_current = (): Task | null => current;
 /** The syscalls after which the OOM killer checks the guest memory limit. */
 const MEMORY_SYSCALLS = new Set([__NR_brk, __NR_mmap, __NR_mremap, __NR_clone, __NR_clone3, __NR_fork, __NR_vfork,
   __NR_execve, __NR_execveat]);
+
+/** How often a slice reads the clock, in returns from the CPU (see runSlice). */
+const SYSCALLS_PER_CLOCK = 16;
 
 /** How many slices a task runs at once when no other task is runnable. */
 const LONE_SLICES = 5;
@@ -158,18 +161,21 @@ export class Scheduler {
     const start = performance.now();
     const alone = this.runqueue.length === 0;
     const ms = alone ? this.sliceMs * LONE_SLICES : this.sliceMs;
-    const instructions = alone ? this.sliceInstructions * LONE_SLICES : this.sliceInstructions;
+    const budget: RunBudget = { instructions: alone ? this.sliceInstructions * LONE_SLICES : this.sliceInstructions, timeoutMs: ms };
     current = t;
-    for (;;) {
+    for (let exits = 1; ; exits++) {
       k.current = t;
-      if (signal_pending(t) || t.restore_sigmask) do_signal(k, t);
+      if (t.restore_sigmask || signal_pending(t)) do_signal(k, t);
       if (t.state !== 'runnable' || !t.cpu) break;
-      const exit = t.cpu.run({ instructions, timeoutMs: ms });
+      const exit = t.cpu.run(budget);
       k.current = t;
-      this.handleCpuExit(t, exit);
-      if (exit.kind === 'budget') break;
+      if (exit.kind === 'syscall') this.syscall(t);
+      else if (exit.kind === 'budget') break;
+      else this.handleCpuExit(t, exit);
       if (t.state !== 'runnable') break;
-      if (performance.now() - start >= ms) break;
+      // The clock costs as much as a cheap syscall: read it every SYSCALLS_PER_CLOCK exits, so
+      // the slice may run over by that many syscalls (microseconds, unless they are slow ones).
+      if (exits % SYSCALLS_PER_CLOCK === 0 && performance.now() - start >= ms) break;
     }
     t.utime_ms += performance.now() - start;
     if (t.state === 'runnable' && t.cpu && signal_pending(t)) do_signal(k, t);
@@ -178,15 +184,17 @@ export class Scheduler {
     k.current = null;
   }
 
+  /** The guest executed `syscall`: do it; one that can grow guest memory may push it past the limit. */
+  private syscall(t: Task): void {
+    const cpu = t.cpu!;
+    const nr = cpu.getRegHi(RAX) === 0 ? cpu.getRegLo(RAX) : -1;
+    do_syscall_64(this.k, t);
+    if (MEMORY_SYSCALLS.has(nr)) out_of_memory(this.k);
+  }
+
   private handleCpuExit(t: Task, exit: CpuExit): void {
     switch (exit.kind) {
-      case 'syscall': {
-        const nr = Number(t.cpu!.getReg(RAX));
-        do_syscall_64(this.k, t);
-        // A syscall that can grow guest memory may push it past the limit.
-        if (MEMORY_SYSCALLS.has(nr)) out_of_memory(this.k);
-        break;
-      }
+      case 'syscall': this.syscall(t); break;
       case 'budget': break;
       // Linux arch/x86/mm/fault.c: a user page fault becomes SIGSEGV with
       // si_addr the faulting address, MAPERR if nothing was mapped there.

@@ -125,6 +125,8 @@ export function deliverable(t: Task): bigint {
 
 /** Linux signal_pending(): a signal is waiting that would interrupt a sleep. */
 export function signal_pending(t: Task): boolean {
+  // Nothing pending at all, the common case on every return to user space: no mask arithmetic.
+  if (t.pending.signal === 0n && t.signal.shared_pending.signal === 0n) return t.jobctl_stop_pending;
   return deliverable(t) !== 0n || t.jobctl_stop_pending;
 }
 

@@ -15,6 +15,7 @@ import type { Kernel } from './kernel.js';
 import type { MmStruct } from './mm/mm_struct.js';
 import type { SigHand, SigPending } from './signal.js';
 import { newSigPending } from './signal.js';
+import { SyscallArgs } from './syscalls/types.js';
 import { WaitQueueHead, type WaitQueueEntry } from './wait.js';
 
 /**
@@ -169,6 +170,8 @@ export class Task {
   sas_ss_sp = 0;
   sas_ss_size = 0;
   sas_ss_flags = 0;
+  /** The argument registers of the syscall in progress, read at entry (Linux keeps them in task_pt_regs()). */
+  readonly syscall_args = new SyscallArgs();
   /** The syscall that slept and runs again when woken; null when none is in progress. */
   restart_block: RestartBlock | null = null;
   /** Linux vfork_done: the parent waiting for this vfork child to exec or exit. */

@@ -265,6 +265,20 @@ export class InterpCpu implements Cpu {
     throw new RangeError(`no register ${reg}`);
   }
 
+  getRegLo(reg: number): number {
+    return this.r[2 * reg]!;
+  }
+
+  getRegHi(reg: number): number {
+    return this.r[2 * reg + 1]!;
+  }
+
+  setRegNumber(reg: number, value: number): void {
+    // ToUint32 takes an integer modulo 2^32; the division by 2^32 is exact.
+    this.r[2 * reg] = value >>> 0;
+    this.r[2 * reg + 1] = Math.floor(value / TWO32) >>> 0;
+  }
+
   getState(): CpuState {
     const regs = new BigUint64Array(REG_COUNT);
     for (let n = 0; n < REG_COUNT; n++) regs[n] = this.getReg(n);

@@ -216,6 +216,9 @@ class LockstepCpu implements Cpu {
 
   getReg(reg: number): bigint { return this.dut.getReg(reg); }
   setReg(reg: number, value: bigint): void { this.ref.setReg(reg, value); this.dut.setReg(reg, value); }
+  getRegLo(reg: number): number { return this.dut.getRegLo(reg); }
+  getRegHi(reg: number): number { return this.dut.getRegHi(reg); }
+  setRegNumber(reg: number, value: number): void { this.ref.setRegNumber(reg, value); this.dut.setRegNumber(reg, value); }
   getState() { return this.dut.getState(); }
   setState(state: ReturnType<Cpu['getState']>): void { this.ref.setState(state); this.dut.setState(state); }
 

@@ -70,6 +70,8 @@ export class UnicornCpu implements Cpu {
   private readonly values = new ArrayBuffer(VALUE_BYTES);
   /** The register cache: valid whenever no run is in progress; unicorn's copy is stale if `dirty`. */
   private readonly regs = new BigUint64Array(this.values, 0, REG_COUNT);
+  /** The same cache as 32-bit words (little-endian: low word first), for the number path. */
+  private readonly words = new Uint32Array(this.values, 0, 2 * REG_COUNT);
   private dirty = true;
   private readonly gprIds = Int32Array.from(GPR_IDS);
   private readonly extIds = Int32Array.from(EXT_IDS);
@@ -154,6 +156,24 @@ export class UnicornCpu implements Cpu {
   setReg(reg: number, value: bigint): void {
     this.live();
     this.regs[checkReg(reg)] = value;
+    this.dirty = true;
+  }
+
+  getRegLo(reg: number): number {
+    this.live();
+    return this.words[2 * checkGpr(reg)]!;
+  }
+
+  getRegHi(reg: number): number {
+    this.live();
+    return this.words[2 * checkGpr(reg) + 1]!;
+  }
+
+  setRegNumber(reg: number, value: number): void {
+    this.live();
+    const n = 2 * checkGpr(reg);
+    this.words[n] = value >>> 0; // ToUint32: an integer modulo 2^32
+    this.words[n + 1] = Math.floor(value / 4294967296) >>> 0;
     this.dirty = true;
   }
 
@@ -348,6 +368,11 @@ function check(lib: UnicornLib, err: number, what: string): void {
 
 function checkReg(reg: number): number {
   if (!Number.isInteger(reg) || reg < 0 || reg >= REG_COUNT) throw new Error(`unicorn: no register ${reg}`);
+  return reg;
+}
+
+function checkGpr(reg: number): number {
+  if (!Number.isInteger(reg) || reg < 0 || reg >= 16) throw new Error(`unicorn: no general-purpose register ${reg}`);
   return reg;
 }
 

@@ -15,7 +15,7 @@ import type { Kernel } from '../kernel.js';
 import { copy_from_user } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
 import { user_path_at } from './sys_fs.js';
-import { int, long, ptr, uint, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import {
   __NR_chmod, __NR_chown, __NR_fchmod, __NR_fchmodat, __NR_fchmodat2, __NR_fchown, __NR_fchownat, __NR_fdatasync,
   __NR_fsync, __NR_ftruncate, __NR_futimesat, __NR_lchown, __NR_sync, __NR_syncfs, __NR_truncate, __NR_utime,
@@ -43,35 +43,35 @@ function fchownat(t: Task, dirfd: number, pathAddr: number, user: number, group:
   return typeof d === 'number' ? d : chown_common(d.d_inode, user, group, t.cred);
 }
 
-export const sys_chmod = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fchmodat(t, AT_FDCWD, ptr(a[0]), uint(a[1]), 0);
-export const sys_fchmodat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fchmodat(t, int(a[0]), ptr(a[1]), uint(a[2]), 0);
-export const sys_fchmodat2 = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fchmodat(t, int(a[0]), ptr(a[1]), uint(a[2]), int(a[3]));
+export const sys_chmod = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fchmodat(t, AT_FDCWD, a.ptr(0), a.uint(1), 0);
+export const sys_fchmodat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fchmodat(t, a.int(0), a.ptr(1), a.uint(2), 0);
+export const sys_fchmodat2 = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fchmodat(t, a.int(0), a.ptr(1), a.uint(2), a.int(3));
 export function sys_fchmod(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
-  return f ? chmod_common(f.f_inode, uint(a[1]), t.cred) : -EBADF;
+  const f = fdget(t, a.int(0));
+  return f ? chmod_common(f.f_inode, a.uint(1), t.cred) : -EBADF;
 }
 
-export const sys_chown = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fchownat(t, AT_FDCWD, ptr(a[0]), uint(a[1]), uint(a[2]), 0);
-export const sys_lchown = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fchownat(t, AT_FDCWD, ptr(a[0]), uint(a[1]), uint(a[2]), AT_SYMLINK_NOFOLLOW);
-export const sys_fchownat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fchownat(t, int(a[0]), ptr(a[1]), uint(a[2]), uint(a[3]), int(a[4]));
+export const sys_chown = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fchownat(t, AT_FDCWD, a.ptr(0), a.uint(1), a.uint(2), 0);
+export const sys_lchown = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fchownat(t, AT_FDCWD, a.ptr(0), a.uint(1), a.uint(2), AT_SYMLINK_NOFOLLOW);
+export const sys_fchownat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fchownat(t, a.int(0), a.ptr(1), a.uint(2), a.uint(3), a.int(4));
 export function sys_fchown(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
-  return f ? chown_common(f.f_inode, uint(a[1]), uint(a[2]), t.cred) : -EBADF;
+  const f = fdget(t, a.int(0));
+  return f ? chown_common(f.f_inode, a.uint(1), a.uint(2), t.cred) : -EBADF;
 }
 
 /** Linux do_sys_truncate(): a negative length is EINVAL before the walk. */
 export function sys_truncate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const len = long(a[1]);
+  const len = a.long(1);
   if (len < 0) return -EINVAL;
-  const d = user_path_at(t, AT_FDCWD, ptr(a[0]), 0);
+  const d = user_path_at(t, AT_FDCWD, a.ptr(0), 0);
   return typeof d === 'number' ? d : vfs_truncate(d.d_inode, len, t.cred);
 }
 
 /** Linux do_sys_ftruncate(): EINVAL unless a regular file open for writing. */
 export function sys_ftruncate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const len = long(a[1]);
+  const len = a.long(1);
   if (len < 0) return -EINVAL;
-  const f = fdget(t, int(a[0]));
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
   if (!f.f_inode.isReg || !f.writable) return -EINVAL;
   return do_truncate(f.f_inode, len, t.cred);
@@ -107,13 +107,13 @@ function do_utimes(t: Task, dirfd: number, pathAddr: number, times: [Timespec, T
 /** Linux utimensat(): both UTIME_OMIT does nothing at all, not even the walk. */
 export function sys_utimensat(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   let times: [Timespec, Timespec] | null = null;
-  if (ptr(a[2]) !== 0) {
-    const r = readTimes(t, ptr(a[2]), 1);
+  if (a.ptr(2) !== 0) {
+    const r = readTimes(t, a.ptr(2), 1);
     if (typeof r === 'number') return r;
     if (r[0].tv_nsec === UTIME_OMIT && r[1].tv_nsec === UTIME_OMIT) return 0;
     times = r;
   }
-  return do_utimes(t, int(a[0]), ptr(a[1]), times, int(a[3]));
+  return do_utimes(t, a.int(0), a.ptr(1), times, a.int(3));
 }
 
 /** Linux do_futimesat(): struct timeval pairs; microseconds outside [0, 1e6) are EINVAL. */
@@ -128,19 +128,19 @@ function futimesat(t: Task, dirfd: number, pathAddr: number, tvAddr: number): nu
   return do_utimes(t, dirfd, pathAddr, times, 0);
 }
 
-export const sys_utimes = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => futimesat(t, AT_FDCWD, ptr(a[0]), ptr(a[1]));
-export const sys_futimesat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => futimesat(t, int(a[0]), ptr(a[1]), ptr(a[2]));
+export const sys_utimes = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => futimesat(t, AT_FDCWD, a.ptr(0), a.ptr(1));
+export const sys_futimesat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => futimesat(t, a.int(0), a.ptr(1), a.ptr(2));
 
 /** Linux utime(): struct utimbuf { actime; modtime } in whole seconds; NULL means now. */
 export function sys_utime(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   let times: [Timespec, Timespec] | null = null;
-  if (ptr(a[1]) !== 0) {
-    const raw = copy_from_user(t.mm!, ptr(a[1]), 16);
+  if (a.ptr(1) !== 0) {
+    const raw = copy_from_user(t.mm!, a.ptr(1), 16);
     if (!raw) return -EFAULT;
     const v = new DataView(raw.buffer, raw.byteOffset, 16);
     times = [{ tv_sec: Number(v.getBigInt64(0, true)), tv_nsec: 0 }, { tv_sec: Number(v.getBigInt64(8, true)), tv_nsec: 0 }];
   }
-  return do_utimes(t, AT_FDCWD, ptr(a[0]), times, 0);
+  return do_utimes(t, AT_FDCWD, a.ptr(0), times, 0);
 }
 
 /** Linux vfs_fsync(): nothing to flush in memory; EINVAL for files without ->fsync (devices, pipes, ttys). */
@@ -150,10 +150,10 @@ function fsync(t: Task, fd: number): number {
   return f.f_inode.isReg || f.f_inode.isDir ? 0 : -EINVAL;
 }
 
-export const sys_fsync = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fsync(t, int(a[0]));
-export const sys_fdatasync = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fsync(t, int(a[0]));
+export const sys_fsync = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fsync(t, a.int(0));
+export const sys_fdatasync = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => fsync(t, a.int(0));
 export const sys_sync = (): SyscallResult => 0;
-export const sys_syncfs = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => (fdget(t, int(a[0])) ? 0 : -EBADF);
+export const sys_syncfs = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => (fdget(t, a.int(0)) ? 0 : -EBADF);
 
 /** This family's rows of the syscall table (see table.ts). */
 export const ATTR_SYSCALLS: readonly SyscallRow[] = [

@@ -16,7 +16,7 @@ import type { Kernel } from '../kernel.js';
 import { copy_to_user, user_range_writable } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
 import { dirfdStart, getname } from './sys_fs.js';
-import { int, ptr, uint, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import {
   __NR_getdents, __NR_getdents64, __NR_link, __NR_linkat, __NR_mkdir, __NR_mkdirat, __NR_mknod, __NR_mknodat,
   __NR_rename, __NR_renameat, __NR_renameat2, __NR_rmdir, __NR_symlink, __NR_symlinkat, __NR_unlink, __NR_unlinkat,
@@ -91,22 +91,22 @@ function getdents(t: Task, fd: number, buf: number, count: number, layout: Diren
   return copy_to_user(t.mm!, buf, bytes) ? bytes.length : -EFAULT;
 }
 
-export const sys_mkdir = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => mkdirat(t, AT_FDCWD, ptr(a[0]), int(a[1]));
-export const sys_mkdirat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => mkdirat(t, int(a[0]), ptr(a[1]), int(a[2]));
-export const sys_mknod = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => mknodat(t, AT_FDCWD, ptr(a[0]), int(a[1]), uint(a[2]));
-export const sys_mknodat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => mknodat(t, int(a[0]), ptr(a[1]), int(a[2]), uint(a[3]));
-export const sys_rmdir = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => unlinkat(t, AT_FDCWD, ptr(a[0]), AT_REMOVEDIR);
-export const sys_unlink = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => unlinkat(t, AT_FDCWD, ptr(a[0]), 0);
-export const sys_unlinkat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => unlinkat(t, int(a[0]), ptr(a[1]), int(a[2]));
-export const sys_rename = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => renameat2(t, AT_FDCWD, ptr(a[0]), AT_FDCWD, ptr(a[1]), 0);
-export const sys_renameat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => renameat2(t, int(a[0]), ptr(a[1]), int(a[2]), ptr(a[3]), 0);
-export const sys_renameat2 = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => renameat2(t, int(a[0]), ptr(a[1]), int(a[2]), ptr(a[3]), uint(a[4]));
-export const sys_link = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => linkat(t, AT_FDCWD, ptr(a[0]), AT_FDCWD, ptr(a[1]), 0);
-export const sys_linkat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => linkat(t, int(a[0]), ptr(a[1]), int(a[2]), ptr(a[3]), int(a[4]));
-export const sys_symlink = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => symlinkat(t, ptr(a[0]), AT_FDCWD, ptr(a[1]));
-export const sys_symlinkat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => symlinkat(t, ptr(a[0]), int(a[1]), ptr(a[2]));
-export const sys_getdents = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => getdents(t, int(a[0]), ptr(a[1]), uint(a[2]), 'linux_dirent');
-export const sys_getdents64 = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => getdents(t, int(a[0]), ptr(a[1]), uint(a[2]), 'linux_dirent64');
+export const sys_mkdir = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => mkdirat(t, AT_FDCWD, a.ptr(0), a.int(1));
+export const sys_mkdirat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => mkdirat(t, a.int(0), a.ptr(1), a.int(2));
+export const sys_mknod = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => mknodat(t, AT_FDCWD, a.ptr(0), a.int(1), a.uint(2));
+export const sys_mknodat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => mknodat(t, a.int(0), a.ptr(1), a.int(2), a.uint(3));
+export const sys_rmdir = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => unlinkat(t, AT_FDCWD, a.ptr(0), AT_REMOVEDIR);
+export const sys_unlink = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => unlinkat(t, AT_FDCWD, a.ptr(0), 0);
+export const sys_unlinkat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => unlinkat(t, a.int(0), a.ptr(1), a.int(2));
+export const sys_rename = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => renameat2(t, AT_FDCWD, a.ptr(0), AT_FDCWD, a.ptr(1), 0);
+export const sys_renameat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => renameat2(t, a.int(0), a.ptr(1), a.int(2), a.ptr(3), 0);
+export const sys_renameat2 = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => renameat2(t, a.int(0), a.ptr(1), a.int(2), a.ptr(3), a.uint(4));
+export const sys_link = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => linkat(t, AT_FDCWD, a.ptr(0), AT_FDCWD, a.ptr(1), 0);
+export const sys_linkat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => linkat(t, a.int(0), a.ptr(1), a.int(2), a.ptr(3), a.int(4));
+export const sys_symlink = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => symlinkat(t, a.ptr(0), AT_FDCWD, a.ptr(1));
+export const sys_symlinkat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => symlinkat(t, a.ptr(0), a.int(1), a.ptr(2));
+export const sys_getdents = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => getdents(t, a.int(0), a.ptr(1), a.uint(2), 'linux_dirent');
+export const sys_getdents64 = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => getdents(t, a.int(0), a.ptr(1), a.uint(2), 'linux_dirent64');
 
 /** This family's rows of the syscall table (see table.ts). */
 export const DIR_SYSCALLS: readonly SyscallRow[] = [

@@ -16,12 +16,12 @@ import { memfd_fcntl } from '../fs/memfd.js';
 import type { Kernel } from '../kernel.js';
 import { PipeFile } from '../pipe/pipe.js';
 import type { Task } from '../task.js';
-import { int, uint, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_dup, __NR_dup2, __NR_dup3, __NR_fcntl } from '../../abi/syscalls.js';
 
 /** Linux ksys_dup(): the lowest free descriptor; EBADF, EMFILE. */
 export function sys_dup(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = t.files.get(int(a[0]));
+  const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
   const fd = t.files.install(get_file(f), false);
   if (fd < 0) fput(f); // the reference taken for it
@@ -39,12 +39,12 @@ function do_dup3(t: Task, oldfd: number, newfd: number, flags: number): number {
 }
 
 export const sys_dup3 = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_dup3(t, int(a[0]), int(a[1]), int(a[2]));
+  do_dup3(t, a.int(0), a.int(1), a.int(2));
 
 /** Linux dup2(): the same fd twice is a no-op that still checks it is open. */
 export function sys_dup2(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const oldfd = int(a[0]);
-  const newfd = int(a[1]);
+  const oldfd = a.int(0);
+  const newfd = a.int(1);
   if (oldfd === newfd) return t.files.get(oldfd) ? newfd : -EBADF;
   return do_dup3(t, oldfd, newfd, 0);
 }
@@ -71,20 +71,20 @@ function reportOnce(k: Kernel, t: Task, cmd: number): void {
 
 /** Linux do_fcntl(). */
 export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const fd = int(a[0]);
-  const cmd = int(a[1]);
+  const fd = a.int(0);
+  const cmd = a.int(1);
   const f = t.files.get(fd);
   if (!f) return -EBADF;
   switch (cmd) {
-    case F_DUPFD: return f_dupfd(t, uint(a[2]), fd, false);
-    case F_DUPFD_CLOEXEC: return f_dupfd(t, uint(a[2]), fd, true);
+    case F_DUPFD: return f_dupfd(t, a.uint(2), fd, false);
+    case F_DUPFD_CLOEXEC: return f_dupfd(t, a.uint(2), fd, true);
     // Linux 6.10: does descriptor `arg` name the same open file?
-    case F_DUPFD_QUERY: return t.files.get(int(a[2])) === f ? 1 : 0;
+    case F_DUPFD_QUERY: return t.files.get(a.int(2)) === f ? 1 : 0;
     case F_GETFD: return t.files.getCloexec(fd) ? FD_CLOEXEC : 0;
-    case F_SETFD: t.files.setCloexec(fd, (int(a[2]) & FD_CLOEXEC) !== 0); return 0;
+    case F_SETFD: t.files.setCloexec(fd, (a.int(2) & FD_CLOEXEC) !== 0); return 0;
     case F_GETFL: return f.f_flags;
     case F_SETFL: {
-      let arg = int(a[2]);
+      let arg = a.int(2);
       if (arg & O_NDELAY) arg |= O_NONBLOCK;
       f.f_flags = (arg & SETFL_MASK) | (f.f_flags & ~SETFL_MASK);
       return 0;
@@ -92,10 +92,10 @@ export function sys_fcntl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     case F_GETPIPE_SZ:
       return f instanceof PipeFile ? f.pipe.max_usage * PAGE_SIZE : -EBADF;
     case F_SETPIPE_SZ:
-      return f instanceof PipeFile ? f.pipe.set_size(uint(a[2]), t.cred.euid === 0) : -EBADF;
+      return f instanceof PipeFile ? f.pipe.set_size(a.uint(2), t.cred.euid === 0) : -EBADF;
     // Linux fs/fcntl.c: F_ADD_SEALS / F_GET_SEALS go to memfd_fcntl (any shmem file has seals).
     case F_ADD_SEALS: case F_GET_SEALS:
-      return memfd_fcntl(f, cmd, uint(a[2]), k.profile);
+      return memfd_fcntl(f, cmd, a.uint(2), k.profile);
     default:
       reportOnce(k, t, cmd);
       return -EINVAL;

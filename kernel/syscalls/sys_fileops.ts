@@ -12,7 +12,7 @@ import { flock_lock_file } from '../fs/locks.js';
 import type { Kernel } from '../kernel.js';
 import { get_user_u64, put_user_u64 } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
-import { int, long, ptr, uint, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import {
   __NR_copy_file_range, __NR_fadvise64, __NR_fallocate, __NR_flock, __NR_readahead, __NR_sendfile,
 } from '../../abi/syscalls.js';
@@ -33,8 +33,8 @@ const SENDFILE_CHUNK = 1 << 20;
  * (do_splice_direct). A write that must wait leaves the input where it was.
  */
 export function sys_sendfile(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const offAddr = ptr(a[2]);
-  const inF = fdget(t, int(a[1]));
+  const offAddr = a.ptr(2);
+  const inF = fdget(t, a.int(1));
   if (!inF || !inF.readable) return -EBADF;
   let pos = inF.f_pos;
   if (offAddr !== 0) {
@@ -43,12 +43,12 @@ export function sys_sendfile(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult
     pos = Number(BigInt.asIntN(64, v));
   }
   if (pos < 0) return -EINVAL;
-  const outF = fdget(t, int(a[0]));
+  const outF = fdget(t, a.int(0));
   if (!outF || !outF.writable) return -EBADF;
   const type = inF.f_inode.i_mode & S_IFMT;
   if (type === S_IFIFO || type === 0o140000) return -EINVAL;
   if (outF.f_flags & O_APPEND) return -EINVAL;
-  const count = Math.min(ulong(a[3]), MAX_RW_COUNT, SENDFILE_CHUNK);
+  const count = Math.min(a.ulong(3), MAX_RW_COUNT, SENDFILE_CHUNK);
   let moved = 0;
   if (count > 0) {
     const buf = new Uint8Array(count);
@@ -72,17 +72,17 @@ export function sys_sendfile(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult
  * count stops at the input's end; overlapping ranges of one file are EINVAL.
  */
 export function sys_copy_file_range(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  if (uint(a[5]) !== 0) return -EINVAL;
-  const inF = fdget(t, int(a[0]));
-  const outF = fdget(t, int(a[2]));
+  if (a.uint(5) !== 0) return -EINVAL;
+  const inF = fdget(t, a.int(0));
+  const outF = fdget(t, a.int(2));
   if (!inF || !outF) return -EBADF;
   const readOff = (addr: number, fallback: number): number | null => {
     if (addr === 0) return fallback;
     const v = get_user_u64(t.mm!, addr);
     return v === null ? null : Number(BigInt.asIntN(64, v));
   };
-  let pin = readOff(ptr(a[1]), inF.f_pos);
-  let pout = readOff(ptr(a[3]), outF.f_pos);
+  let pin = readOff(a.ptr(1), inF.f_pos);
+  let pout = readOff(a.ptr(3), outF.f_pos);
   if (pin === null || pout === null) return -EFAULT;
   const ii = inF.f_inode;
   const oi = outF.f_inode;
@@ -90,7 +90,7 @@ export function sys_copy_file_range(_k: Kernel, t: Task, a: SyscallArgs): Syscal
   if (!ii.isReg || !oi.isReg) return -EINVAL;
   if (!inF.readable || !outF.writable || (outF.f_flags & O_APPEND)) return -EBADF;
   if (pin < 0 || pout < 0) return -EINVAL;
-  let count = Math.min(ulong(a[4]), MAX_RW_COUNT, Math.max(0, ii.size() - pin));
+  let count = Math.min(a.ulong(4), MAX_RW_COUNT, Math.max(0, ii.size() - pin));
   if (ii === oi && pin < pout + count && pout < pin + count) return -EINVAL;
   let done = 0;
   while (count > 0) {
@@ -102,8 +102,8 @@ export function sys_copy_file_range(_k: Kernel, t: Task, a: SyscallArgs): Syscal
     done += w; pin += w; pout += w; count -= w;
     if (w < n) break;
   }
-  if (ptr(a[1]) !== 0) put_user_u64(t.mm!, ptr(a[1]), BigInt(pin)); else inF.f_pos = pin;
-  if (ptr(a[3]) !== 0) put_user_u64(t.mm!, ptr(a[3]), BigInt(pout)); else outF.f_pos = pout;
+  if (a.ptr(1) !== 0) put_user_u64(t.mm!, a.ptr(1), BigInt(pin)); else inF.f_pos = pin;
+  if (a.ptr(3) !== 0) put_user_u64(t.mm!, a.ptr(3), BigInt(pout)); else outF.f_pos = pout;
   return done;
 }
 
@@ -112,10 +112,10 @@ const FALLOC_FL_SUPPORTED_MASK = 0x7f;
 
 /** Linux vfs_fallocate(): its argument checks, then the filesystem's ->fallocate (EOPNOTSUPP without one). */
 export function sys_fallocate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
-  const mode = int(a[1]);
-  const off = long(a[2]);
-  const len = long(a[3]);
+  const f = fdget(t, a.int(0));
+  const mode = a.int(1);
+  const off = a.long(2);
+  const len = a.long(3);
   if (!f) return -EBADF;
   if (off < 0 || len <= 0) return -EINVAL;
   if (mode & ~FALLOC_FL_SUPPORTED_MASK) return -EOPNOTSUPP;
@@ -131,26 +131,26 @@ export function sys_fallocate(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
 
 /** Linux fadvise64(): advice 0-5 (POSIX_FADV_*), ESPIPE for a FIFO; nothing to do for memory-backed files. */
 export function sys_fadvise64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
   if ((f.f_inode.i_mode & S_IFMT) === S_IFIFO) return -ESPIPE;
-  const advice = int(a[3]);
-  if (advice < 0 || advice > 5 || long(a[2]) < 0) return -EINVAL;
+  const advice = a.int(3);
+  if (advice < 0 || advice > 5 || a.long(2) < 0) return -EINVAL;
   return 0;
 }
 
 /** Linux readahead(): a readable regular file, else EBADF / EINVAL. */
 export function sys_readahead(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
+  const f = fdget(t, a.int(0));
   if (!f || !f.readable) return -EBADF;
   return f.f_inode.isReg ? 0 : -EINVAL;
 }
 
 /** Linux flock(): on an open file (EBADF for O_PATH), see kernel/fs/locks.ts. */
 export function sys_flock(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
-  return flock_lock_file(t, f, int(a[1]));
+  return flock_lock_file(t, f, a.int(1));
 }
 
 /** This family's rows of the syscall table (see table.ts). */

@@ -16,7 +16,7 @@ import type { Kernel } from '../kernel.js';
 import { copy_from_user } from '../mm/uaccess.js';
 import { _NSIG } from '../signal.js';
 import type { Task } from '../task.js';
-import { ptr, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_clone, __NR_clone3, __NR_fork, __NR_vfork } from '../../abi/syscalls.js';
 
 export const sys_fork = (k: Kernel, t: Task): SyscallResult => do_fork(k, t);
@@ -27,23 +27,23 @@ export const sys_vfork = (k: Kernel, t: Task): SyscallResult =>
 
 /** Linux sys_clone (x86-64 order): flags, newsp, parent_tidptr, child_tidptr, tls. */
 export function sys_clone(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const low = Number(a[0] & 0xffff_ffffn);
+  const low = a.uint(0);
   return kernel_clone(k, t, {
     flags: BigInt(low & ~CSIGNAL),
     exit_signal: low & CSIGNAL,
-    stack: ulong(a[1]),
-    parent_tid: ptr(a[2]),
-    child_tid: ptr(a[3]),
+    stack: a.ulong(1),
+    parent_tid: a.ptr(2),
+    child_tid: a.ptr(3),
     tls: a[4],
   });
 }
 
 /** Linux clone3: struct clone_args, copied with copy_struct_from_user's rules, then clone3_args_valid(). */
 export function sys_clone3(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const usize = ulong(a[1]);
+  const usize = a.ulong(1);
   if (usize > PAGE_SIZE) return -E2BIG;
   if (usize < CLONE_ARGS_SIZE_VER0) return -EINVAL;
-  const raw = copy_from_user(t.mm!, ptr(a[0]), usize);
+  const raw = copy_from_user(t.mm!, a.ptr(0), usize);
   if (!raw) return -EFAULT;
   const known = 88; // CLONE_ARGS_SIZE_VER2
   if (usize > known && raw.subarray(known).some((b) => b !== 0)) return -E2BIG;

@@ -23,7 +23,7 @@ import { fileDentry } from '../fs/proc_pid.js';
 import type { Kernel } from '../kernel.js';
 import { copy_from_user, copy_to_user, strncpy_from_user } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
-import { int, ptr, uint, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import {
   __NR_access, __NR_chdir, __NR_chroot, __NR_close, __NR_close_range, __NR_creat, __NR_faccessat, __NR_faccessat2,
   __NR_fchdir, __NR_getcwd, __NR_open, __NR_openat, __NR_openat2, __NR_umask,
@@ -91,11 +91,11 @@ export function do_sys_open(t: Task, dirfd: number, pathAddr: number, flags: num
 }
 
 export const sys_open = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_sys_open(t, AT_FDCWD, ptr(a[0]), int(a[1]), int(a[2]));
+  do_sys_open(t, AT_FDCWD, a.ptr(0), a.int(1), a.int(2));
 export const sys_openat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_sys_open(t, int(a[0]), ptr(a[1]), int(a[2]), int(a[3]));
+  do_sys_open(t, a.int(0), a.ptr(1), a.int(2), a.int(3));
 export const sys_creat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_sys_open(t, AT_FDCWD, ptr(a[0]), O_CREAT | O_WRONLY | O_TRUNC, int(a[1]));
+  do_sys_open(t, AT_FDCWD, a.ptr(0), O_CREAT | O_WRONLY | O_TRUNC, a.int(1));
 
 /** struct open_how's size in Linux 5.6 (OPEN_HOW_SIZE_VER0). */
 const OPEN_HOW_SIZE_VER0 = 24;
@@ -106,24 +106,24 @@ const OPEN_HOW_SIZE_VER0 = 24;
  * bytes are not zero), then build_open_flags' strict checks.
  */
 export function sys_openat2(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const size = ulong(a[3]);
+  const size = a.ulong(3);
   if (size < OPEN_HOW_SIZE_VER0) return -EINVAL;
   if (size > PAGE_SIZE) return -E2BIG;
-  const raw = copy_from_user(t.mm!, ptr(a[2]), size);
+  const raw = copy_from_user(t.mm!, a.ptr(2), size);
   if (!raw) return -EFAULT;
   if (raw.subarray(OPEN_HOW_SIZE_VER0).some((b) => b !== 0)) return -E2BIG;
   const v = new DataView(raw.buffer, raw.byteOffset, raw.length);
   const how: OpenHow = { flags: v.getBigUint64(0, true) | BigInt(O_LARGEFILE), mode: v.getBigUint64(8, true), resolve: v.getBigUint64(16, true) };
-  return do_sys_openat2(t, int(a[0]), ptr(a[1]), how);
+  return do_sys_openat2(t, a.int(0), a.ptr(1), how);
 }
 
-export const sys_close = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => t.files.close(int(a[0]));
+export const sys_close = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => t.files.close(a.int(0));
 
 /** Linux close_range(): EINVAL for unknown flags or fd > max_fd; UNSHARE first gives the task its own table. */
 export function sys_close_range(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const first = uint(a[0]);
-  const last = uint(a[1]);
-  const flags = uint(a[2]);
+  const first = a.uint(0);
+  const last = a.uint(1);
+  const flags = a.uint(2);
   if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) return -EINVAL;
   if (first > last) return -EINVAL;
   if ((flags & CLOSE_RANGE_UNSHARE) && [...k.tasks.values()].some((o) => o !== t && o.files === t.files)) {
@@ -154,11 +154,11 @@ function do_faccessat(t: Task, dirfd: number, pathAddr: number, mode: number, fl
 }
 
 export const sys_access = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_faccessat(t, AT_FDCWD, ptr(a[0]), int(a[1]), 0);
+  do_faccessat(t, AT_FDCWD, a.ptr(0), a.int(1), 0);
 export const sys_faccessat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_faccessat(t, int(a[0]), ptr(a[1]), int(a[2]), 0);
+  do_faccessat(t, a.int(0), a.ptr(1), a.int(2), 0);
 export const sys_faccessat2 = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_faccessat(t, int(a[0]), ptr(a[1]), int(a[2]), int(a[3]));
+  do_faccessat(t, a.int(0), a.ptr(1), a.int(2), a.int(3));
 
 /**
  * Linux fs/d_path.c getcwd(): ENOENT once the cwd was removed; a cwd
@@ -170,13 +170,13 @@ export function sys_getcwd(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (pwd.d_unhashed) return -ENOENT;
   const path = is_subdir(pwd, t.fs.root) ? d_path(pwd, t.fs.root) : '(unreachable)' + d_path(pwd);
   const bytes = latin1Bytes(path + '\0');
-  if (bytes.length > ulong(a[1])) return -ERANGE;
-  return copy_to_user(t.mm!, ptr(a[0]), bytes) ? bytes.length : -EFAULT;
+  if (bytes.length > a.ulong(1)) return -ERANGE;
+  return copy_to_user(t.mm!, a.ptr(0), bytes) ? bytes.length : -EFAULT;
 }
 
 /** Linux chdir(): the path must be a directory the caller may search. */
 export function sys_chdir(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const d = user_path_at(t, AT_FDCWD, ptr(a[0]), 0, LOOKUP_DIRECTORY);
+  const d = user_path_at(t, AT_FDCWD, a.ptr(0), 0, LOOKUP_DIRECTORY);
   if (typeof d === 'number') return d;
   const perm = inode_permission(d.d_inode, MAY_EXEC, t.cred);
   if (perm < 0) return perm;
@@ -186,7 +186,7 @@ export function sys_chdir(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 /** Linux fchdir(): works on O_PATH descriptors too (fdget_raw). */
 export function sys_fchdir(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = t.files.get(int(a[0]));
+  const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
   if (!f.f_dentry || !f.f_inode.isDir) return -ENOTDIR;
   const perm = inode_permission(f.f_inode, MAY_EXEC, t.cred);
@@ -197,7 +197,7 @@ export function sys_fchdir(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 /** Linux chroot(): a searchable directory, and CAP_SYS_CHROOT (root). */
 export function sys_chroot(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const d = user_path_at(t, AT_FDCWD, ptr(a[0]), 0, LOOKUP_DIRECTORY);
+  const d = user_path_at(t, AT_FDCWD, a.ptr(0), 0, LOOKUP_DIRECTORY);
   if (typeof d === 'number') return d;
   const perm = inode_permission(d.d_inode, MAY_EXEC, t.cred);
   if (perm < 0) return perm;
@@ -209,7 +209,7 @@ export function sys_chroot(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 /** Linux kernel/sys.c umask(): set the mask (permission bits only), return the old one. */
 export function sys_umask(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const old = t.fs.umask;
-  t.fs.umask = int(a[0]) & S_IRWXUGO;
+  t.fs.umask = a.int(0) & S_IRWXUGO;
   return old;
 }
 

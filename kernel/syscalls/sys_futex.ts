@@ -22,7 +22,7 @@ import { signal_pending } from '../signal.js';
 import type { Task } from '../task.js';
 import { sleep_on } from '../wait.js';
 import { clockNow } from './sys_time.js';
-import { int, ptr, uint, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_futex } from '../../abi/syscalls.js';
 
 /** Linux get_futex_key(): the word must be 4-byte aligned (EINVAL) and mapped (EFAULT). */
@@ -131,23 +131,23 @@ function waitDeadline(t: Task, addr: number, relative: boolean, realtime: boolea
 const reported = new WeakMap<Kernel, Set<number>>();
 
 export function sys_futex(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const uaddr = ptr(a[0]);
-  const op = int(a[1]);
+  const uaddr = a.ptr(0);
+  const op = a.int(1);
   const cmd = op & FUTEX_CMD_MASK;
-  const val = uint(a[2]);
+  const val = a.uint(2);
   if ((op & FUTEX_CLOCK_REALTIME) && cmd !== FUTEX_WAIT_BITSET) return -ENOSYS;
   switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
-      const d = waitDeadline(t, ptr(a[3]), cmd === FUTEX_WAIT, (op & FUTEX_CLOCK_REALTIME) !== 0);
+      const d = waitDeadline(t, a.ptr(3), cmd === FUTEX_WAIT, (op & FUTEX_CLOCK_REALTIME) !== 0);
       if (typeof d === 'number') return d;
-      return futex_wait(k, t, uaddr, val, d.end, cmd === FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : uint(a[5]));
+      return futex_wait(k, t, uaddr, val, d.end, cmd === FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : a.uint(5));
     }
     case FUTEX_WAKE: return futex_wake(t, uaddr, val, FUTEX_BITSET_MATCH_ANY);
-    case FUTEX_WAKE_BITSET: return futex_wake(t, uaddr, val, uint(a[5]));
-    case FUTEX_REQUEUE: return do_requeue(t, uaddr, ptr(a[4]), int(a[2]), int(a[3]), null);
-    case FUTEX_CMP_REQUEUE: return do_requeue(t, uaddr, ptr(a[4]), int(a[2]), int(a[3]), uint(a[5]));
-    case FUTEX_WAKE_OP: return futex_wake_op(t, uaddr, ptr(a[4]), int(a[2]), int(a[3]), uint(a[5]));
+    case FUTEX_WAKE_BITSET: return futex_wake(t, uaddr, val, a.uint(5));
+    case FUTEX_REQUEUE: return do_requeue(t, uaddr, a.ptr(4), a.int(2), a.int(3), null);
+    case FUTEX_CMP_REQUEUE: return do_requeue(t, uaddr, a.ptr(4), a.int(2), a.int(3), a.uint(5));
+    case FUTEX_WAKE_OP: return futex_wake_op(t, uaddr, a.ptr(4), a.int(2), a.int(3), a.uint(5));
     default: {
       let s = reported.get(k);
       if (!s) reported.set(k, (s = new Set()));

@@ -13,7 +13,7 @@ import type { Kernel } from '../kernel.js';
 import { copy_to_user } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
 import { clockNow } from './sys_time.js';
-import { ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 
 const NS = 1_000_000_000n;
 
@@ -45,7 +45,7 @@ export function do_sysinfo(k: Kernel): Uint8Array {
 
 /** Linux SYSCALL_DEFINE1(sysinfo): do_sysinfo, then one copy_to_user of the whole struct (EFAULT). */
 export function sys_sysinfo(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return copy_to_user(t.mm!, ptr(a[0]), do_sysinfo(k)) ? 0 : -EFAULT;
+  return copy_to_user(t.mm!, a.ptr(0), do_sysinfo(k)) ? 0 : -EFAULT;
 }
 
 /** This family's rows of the syscall table (see table.ts). */

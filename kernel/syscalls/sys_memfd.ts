@@ -11,14 +11,14 @@ import { latin1 } from '../fs/namei.js';
 import type { Kernel } from '../kernel.js';
 import { strncpy_from_user } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
-import { ptr, uint, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_memfd_create } from '../../abi/syscalls.js';
 
 export function sys_memfd_create(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const flags = uint(a[1]);
+  const flags = a.uint(1);
   const err = memfd_check_flags(flags, k.profile);
   if (err) return err;
-  const name = strncpy_from_user(t.mm!, ptr(a[0]), MFD_NAME_MAX_LEN);
+  const name = strncpy_from_user(t.mm!, a.ptr(0), MFD_NAME_MAX_LEN);
   if (name === null) return -EFAULT;
   if (name === 'toolong') return -EINVAL;
   if (t.files.get_unused_fd() < 0) return -EMFILE;

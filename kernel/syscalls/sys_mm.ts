@@ -19,7 +19,7 @@ import { alloc_host, MMAP_MIN_ADDR, type MmStruct, pageAlignUp, TASK_SIZE } from
 import { VM_GROWSDOWN, VM_SHARED, type VmArea } from '../mm/vma.js';
 import type { Task } from '../task.js';
 import { fdget } from './sys_rw.js';
-import { int, ptr, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_brk, __NR_madvise, __NR_mmap, __NR_mprotect, __NR_mremap, __NR_munmap } from '../../abi/syscalls.js';
 
 const PROT_MASK = PROT_READ | PROT_WRITE | PROT_EXEC;
@@ -27,7 +27,7 @@ const PROT_MASK = PROT_READ | PROT_WRITE | PROT_EXEC;
 /** Linux mm/mmap.c brk(): move the program break; the result is the break now in force. */
 export function sys_brk(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const mm = t.mm!;
-  const brk = ptr(a[0]);
+  const brk = a.ptr(0);
   if (brk < mm.start_brk) return mm.brk;
   const newbrk = pageAlignUp(brk);
   const oldbrk = pageAlignUp(mm.brk);
@@ -106,28 +106,28 @@ function mmapFile(mm: MmStruct, f: File, addr: number, len: number, prot: number
 }
 
 export function sys_mmap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const flags = int(a[3]);
-  const file = flags & MAP_ANONYMOUS ? null : fdget(t, int(a[4]));
+  const flags = a.int(3);
+  const file = flags & MAP_ANONYMOUS ? null : fdget(t, a.int(4));
   return do_mmap(t, file, {
-    addr: ptr(a[0]) < 0 ? TASK_SIZE : ptr(a[0]),
-    len: ulong(a[1]), prot: int(a[2]), flags, off: ulong(a[5]),
+    addr: a.ptr(0) < 0 ? TASK_SIZE : a.ptr(0),
+    len: a.ulong(1), prot: a.int(2), flags, off: a.ulong(5),
   });
 }
 
 export function sys_munmap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const addr = ptr(a[0]);
-  const len = pageAlignUp(ulong(a[1]));
+  const addr = a.ptr(0);
+  const len = pageAlignUp(a.ulong(1));
   if (addr < 0 || addr % PAGE_SIZE !== 0 || len === 0 || addr + len > TASK_SIZE) return -EINVAL;
   t.mm!.unmapRange(addr, len);
   return 0;
 }
 
 export function sys_mprotect(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const addr = ptr(a[0]);
-  const prot = int(a[2]);
+  const addr = a.ptr(0);
+  const prot = a.int(2);
   if (addr < 0 || addr % PAGE_SIZE !== 0) return -EINVAL;
   if (prot & ~(PROT_MASK | PROT_GROWSDOWN | PROT_GROWSUP)) return -EINVAL;
-  const len = pageAlignUp(ulong(a[1]));
+  const len = pageAlignUp(a.ulong(1));
   if (len === 0) return 0;
   if (addr + len > TASK_SIZE) return -ENOMEM;
   return t.mm!.protectRange(addr, len, prot & PROT_MASK) ? 0 : -ENOMEM;
@@ -139,13 +139,13 @@ export function sys_mprotect(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult
  * allocators rely on it. An unmapped range is ENOMEM, a bad start EINVAL.
  */
 export function sys_madvise(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const addr = ptr(a[0]);
+  const addr = a.ptr(0);
   if (addr < 0 || addr % PAGE_SIZE !== 0) return -EINVAL;
-  const len = pageAlignUp(ulong(a[1]));
+  const len = pageAlignUp(a.ulong(1));
   if (len === 0) return 0;
   const mm = t.mm!;
   if (!mm.isFullyMapped(addr, addr + len)) return -ENOMEM;
-  if (int(a[2]) === MADV_DONTNEED) dontneed(mm, addr, addr + len);
+  if (a.int(2) === MADV_DONTNEED) dontneed(mm, addr, addr + len);
   return 0;
 }
 
@@ -168,14 +168,14 @@ function dontneed(mm: MmStruct, start: number, end: number): void {
  */
 export function sys_mremap(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const mm = t.mm!;
-  const old_addr = ptr(a[0]);
-  const flags = int(a[3]);
+  const old_addr = a.ptr(0);
+  const flags = a.int(3);
   if (old_addr < 0 || old_addr % PAGE_SIZE !== 0) return -EINVAL;
   if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) return -EINVAL;
   if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
   if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) return -EINVAL; // not built yet: refused, never half-done
-  const old_len = pageAlignUp(ulong(a[1]));
-  const new_len = pageAlignUp(ulong(a[2]));
+  const old_len = pageAlignUp(a.ulong(1));
+  const new_len = pageAlignUp(a.ulong(2));
   if (!new_len || new_len > TASK_SIZE) return -EINVAL;
   const vma = mm.find_vma(old_addr);
   if (!vma || old_addr + old_len > vma.vm_end) return -EFAULT;

@@ -10,7 +10,7 @@ import type { Kernel } from '../kernel.js';
 import { copy_to_user } from '../mm/uaccess.js';
 import { create_pipe_files } from '../pipe/pipe.js';
 import type { Task } from '../task.js';
-import { int, ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_pipe, __NR_pipe2 } from '../../abi/syscalls.js';
 
 /**
@@ -39,8 +39,8 @@ export function do_pipe2(k: Kernel, t: Task, fildes: number, flags: number): num
   return 0;
 }
 
-export const sys_pipe = (k: Kernel, t: Task, a: SyscallArgs): SyscallResult => do_pipe2(k, t, ptr(a[0]), 0);
-export const sys_pipe2 = (k: Kernel, t: Task, a: SyscallArgs): SyscallResult => do_pipe2(k, t, ptr(a[0]), int(a[1]));
+export const sys_pipe = (k: Kernel, t: Task, a: SyscallArgs): SyscallResult => do_pipe2(k, t, a.ptr(0), 0);
+export const sys_pipe2 = (k: Kernel, t: Task, a: SyscallArgs): SyscallResult => do_pipe2(k, t, a.ptr(0), a.int(1));
 
 /** This family's rows of the syscall table (see table.ts). */
 export const PIPE_SYSCALLS: readonly SyscallRow[] = [

@@ -19,7 +19,7 @@ import { QueueCollector, vfs_poll } from '../poll.js';
 import { signal_pending, UNBLOCKABLE } from '../signal.js';
 import type { Task } from '../task.js';
 import { sleep_on } from '../wait.js';
-import { int, ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_poll, __NR_ppoll, __NR_pselect6, __NR_select } from '../../abi/syscalls.js';
 
 const POLLIN_SET = POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR;
@@ -112,24 +112,24 @@ function do_sys_poll(t: Task, ufds: number, nfds: number, end: number | null, co
 }
 
 export function sys_poll(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const ms = int(a[2]);
+  const ms = a.int(2);
   const end = deadline(t, ms >= 0 ? ms : null);
-  return do_sys_poll(t, ptr(a[0]), int(a[1]), end, end === null ? ERESTARTNOHAND : ERESTART_RESTARTBLOCK);
+  return do_sys_poll(t, a.ptr(0), a.int(1), end, end === null ? ERESTARTNOHAND : ERESTART_RESTARTBLOCK);
 }
 
 export function sys_ppoll(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   let ms: number | null = null;
-  if (a[2] !== 0n) {
-    const r = getTimespecMs(t, ptr(a[2]), false);
+  if (!a.zero(2)) {
+    const r = getTimespecMs(t, a.ptr(2), false);
     if (r < 0) return r;
     ms = r;
   }
-  const err = set_user_sigmask(t, ptr(a[3]), a[4]);
+  const err = set_user_sigmask(t, a.ptr(3), a[4]);
   if (err) return err;
   const end = deadline(t, ms);
-  const r = do_sys_poll(t, ptr(a[0]), int(a[1]), end, ERESTARTNOHAND);
+  const r = do_sys_poll(t, a.ptr(0), a.int(1), end, ERESTARTNOHAND);
   restore_saved_sigmask_unless(t, r === -ERESTARTNOHAND);
-  if (r !== -ERESTARTNOHAND) writeRemaining(t, ptr(a[2]), end, false);
+  if (r !== -ERESTARTNOHAND) writeRemaining(t, a.ptr(2), end, false);
   return r;
 }
 
@@ -169,36 +169,36 @@ function core_sys_select(t: Task, n: number, addrs: [number, number, number], en
 
 export function sys_select(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   let ms: number | null = null;
-  if (a[4] !== 0n) {
-    const r = getTimespecMs(t, ptr(a[4]), true);
+  if (!a.zero(4)) {
+    const r = getTimespecMs(t, a.ptr(4), true);
     if (r < 0) return r;
     ms = r;
   }
   const end = deadline(t, ms);
-  const r = core_sys_select(t, int(a[0]), [ptr(a[1]), ptr(a[2]), ptr(a[3])], end);
-  if (r !== -ERESTARTNOHAND) writeRemaining(t, ptr(a[4]), end, true);
+  const r = core_sys_select(t, a.int(0), [a.ptr(1), a.ptr(2), a.ptr(3)], end);
+  if (r !== -ERESTARTNOHAND) writeRemaining(t, a.ptr(4), end, true);
   return r;
 }
 
 /** pselect6's sixth argument: { const sigset_t *p; size_t size; }. */
 export function sys_pselect6(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   let ms: number | null = null;
-  if (a[4] !== 0n) {
-    const r = getTimespecMs(t, ptr(a[4]), false);
+  if (!a.zero(4)) {
+    const r = getTimespecMs(t, a.ptr(4), false);
     if (r < 0) return r;
     ms = r;
   }
-  if (a[5] !== 0n) {
-    const pack = copy_from_user(t.mm!, ptr(a[5]), 16);
+  if (!a.zero(5)) {
+    const pack = copy_from_user(t.mm!, a.ptr(5), 16);
     if (!pack) return -EFAULT;
     const v = new DataView(pack.buffer);
     const err = set_user_sigmask(t, ptr(v.getBigUint64(0, true)), v.getBigUint64(8, true));
     if (err) return err;
   }
   const end = deadline(t, ms);
-  const r = core_sys_select(t, int(a[0]), [ptr(a[1]), ptr(a[2]), ptr(a[3])], end);
+  const r = core_sys_select(t, a.int(0), [a.ptr(1), a.ptr(2), a.ptr(3)], end);
   restore_saved_sigmask_unless(t, r === -ERESTARTNOHAND);
-  if (r !== -ERESTARTNOHAND) writeRemaining(t, ptr(a[4]), end, false);
+  if (r !== -ERESTARTNOHAND) writeRemaining(t, a.ptr(4), end, false);
   return r;
 }
 

@@ -14,19 +14,19 @@ import type { Kernel } from '../kernel.js';
 import { TASK_SIZE } from '../mm/mm_struct.js';
 import { copy_from_user, copy_to_user, put_user_u32, put_user_u64 } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
-import { int, NO_RETURN, ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { NO_RETURN, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_get_robust_list, __NR_getpgid, __NR_getpgrp, __NR_getrlimit, __NR_getsid, __NR_setpgid, __NR_setrlimit, __NR_setsid } from '../../abi/syscalls.js';
 import { __NR_arch_prctl, __NR_exit, __NR_exit_group, __NR_getegid, __NR_geteuid, __NR_getgid, __NR_getpid, __NR_getppid, __NR_gettid, __NR_getuid, __NR_prlimit64, __NR_rseq, __NR_sched_yield, __NR_set_robust_list, __NR_set_tid_address, __NR_uname } from '../../abi/syscalls.js';
 
 /** Linux sys_exit: this thread ends; the status word is (code & 0xff) << 8. */
 export function sys_exit(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  do_exit(k, t, (int(a[0]) & 0xff) << 8);
+  do_exit(k, t, (a.int(0) & 0xff) << 8);
   return NO_RETURN;
 }
 
 /** Linux sys_exit_group: every thread of the process ends. */
 export function sys_exit_group(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  do_group_exit(k, t, (int(a[0]) & 0xff) << 8);
+  do_group_exit(k, t, (a.int(0) & 0xff) << 8);
   return NO_RETURN;
 }
 
@@ -41,24 +41,24 @@ export const sys_sched_yield = (): SyscallResult => 0;
 
 /** Linux kernel/fork.c set_tid_address: remember where to clear the tid at exit; return the tid. */
 export function sys_set_tid_address(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  t.clear_child_tid = ptr(a[0]);
+  t.clear_child_tid = a.ptr(0);
   return t.pid;
 }
 
 /** Linux kernel/futex/syscalls.c set_robust_list: the head must be sizeof(struct robust_list_head) = 24. */
 export function sys_set_robust_list(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (a[1] !== 24n) return -EINVAL;
-  t.robust_list = ptr(a[0]);
+  t.robust_list = a.ptr(0);
   return 0;
 }
 
 /** Linux get_robust_list: another task's list head (pid 0: the caller) and its size, 24. */
 export function sys_get_robust_list(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = int(a[0]);
+  const pid = a.int(0);
   const p = pid ? k.tasks.get(pid) : t;
   if (!p || p.state === 'dead') return -ESRCH;
-  if (!put_user_u64(t.mm!, ptr(a[2]), 24n)) return -EFAULT;
-  return put_user_u64(t.mm!, ptr(a[1]), BigInt(p.robust_list)) ? 0 : -EFAULT;
+  if (!put_user_u64(t.mm!, a.ptr(2), 24n)) return -EFAULT;
+  return put_user_u64(t.mm!, a.ptr(1), BigInt(p.robust_list)) ? 0 : -EFAULT;
 }
 
 /**
@@ -67,9 +67,9 @@ export function sys_get_robust_list(k: Kernel, t: Task, a: SyscallArgs): Syscall
  * kernel does on return to user space.
  */
 export function sys_rseq(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const addr = ptr(a[0]);
-  const len = int(a[1]);
-  const flags = int(a[2]);
+  const addr = a.ptr(0);
+  const len = a.int(1);
+  const flags = a.int(2);
   const RSEQ_FLAG_UNREGISTER = 1;
   if (flags & RSEQ_FLAG_UNREGISTER) {
     if (flags & ~RSEQ_FLAG_UNREGISTER) return -EINVAL;
@@ -87,7 +87,7 @@ export function sys_rseq(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 
 /** Linux arch/x86/kernel/process_64.c do_arch_prctl_64. */
 export function sys_arch_prctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const code = int(a[0]);
+  const code = a.int(0);
   const cpu = t.cpu!;
   switch (code) {
     case ARCH_SET_FS:
@@ -97,7 +97,7 @@ export function sys_arch_prctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResu
       return 0;
     case ARCH_GET_FS:
     case ARCH_GET_GS:
-      return put_user_u64(t.mm!, ptr(a[1]), cpu.getReg(code === ARCH_GET_FS ? FS_BASE : GS_BASE)) ? 0 : -EFAULT;
+      return put_user_u64(t.mm!, a.ptr(1), cpu.getReg(code === ARCH_GET_FS ? FS_BASE : GS_BASE)) ? 0 : -EFAULT;
     default:
       return -EINVAL;
   }
@@ -115,18 +115,18 @@ const NR_OPEN = 1024 * 1024;
  * crash reports a core dump.
  */
 export function sys_prlimit64(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = int(a[0]);
-  const resource = int(a[1]) >>> 0;
+  const pid = a.int(0);
+  const resource = a.int(1) >>> 0;
   let next: [bigint, bigint] | null = null;
-  if (a[2] !== 0n) {
-    const raw = copy_from_user(t.mm!, ptr(a[2]), 16);
+  if (!a.zero(2)) {
+    const raw = copy_from_user(t.mm!, a.ptr(2), 16);
     if (!raw) return -EFAULT;
     const v = new DataView(raw.buffer);
     next = [v.getBigUint64(0, true), v.getBigUint64(8, true)];
   }
   const target = pid === 0 ? t : k.tasks.get(pid);
   if (!target || target.state === 'dead') return -ESRCH;
-  return do_prlimit(target, resource, next, a[3] !== 0n ? (old) => putRlimit(t, ptr(a[3]), old) : null);
+  return do_prlimit(target, resource, next, !a.zero(3) ? (old) => putRlimit(t, a.ptr(3), old) : null);
 }
 
 function putRlimit(t: Task, addr: number, r: [bigint, bigint]): boolean {
@@ -153,13 +153,13 @@ function do_prlimit(target: Task, resource: number, next: [bigint, bigint] | nul
 
 /** Linux getrlimit/setrlimit: the old interface, over the same limits. */
 export const sys_getrlimit = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_prlimit(t, int(a[0]) >>> 0, null, (old) => putRlimit(t, ptr(a[1]), old));
+  do_prlimit(t, a.int(0) >>> 0, null, (old) => putRlimit(t, a.ptr(1), old));
 
 export function sys_setrlimit(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const raw = copy_from_user(t.mm!, ptr(a[1]), 16);
+  const raw = copy_from_user(t.mm!, a.ptr(1), 16);
   if (!raw) return -EFAULT;
   const v = new DataView(raw.buffer);
-  return do_prlimit(t, int(a[0]) >>> 0, [v.getBigUint64(0, true), v.getBigUint64(8, true)], null);
+  return do_prlimit(t, a.int(0) >>> 0, [v.getBigUint64(0, true), v.getBigUint64(8, true)], null);
 }
 
 /**
@@ -171,8 +171,8 @@ export function sys_setrlimit(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
  */
 export function sys_setpgid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const leader = t.group_leader;
-  let pid = int(a[0]);
-  let pgid = int(a[1]);
+  let pid = a.int(0);
+  let pgid = a.int(1);
   if (!pid) pid = leader.pid;
   if (!pgid) pgid = pid;
   if (pgid < 0) return -EINVAL;
@@ -199,14 +199,14 @@ function lookup(k: Kernel, t: Task, pid: number): Task | null {
 }
 
 export function sys_getpgid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const p = lookup(k, t, int(a[0]));
+  const p = lookup(k, t, a.int(0));
   return p ? p.signal.pgrp : -ESRCH;
 }
 
 export const sys_getpgrp = (_k: Kernel, t: Task): SyscallResult => t.signal.pgrp;
 
 export function sys_getsid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const p = lookup(k, t, int(a[0]));
+  const p = lookup(k, t, a.int(0));
   return p ? p.signal.session : -ESRCH;
 }
 
@@ -227,7 +227,7 @@ export function sys_uname(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const fields = ['Linux', 'kemu', k.profile.release, '#1 SMP kemu', 'x86_64', '(none)'];
   const out = new Uint8Array(65 * 6);
   fields.forEach((s, i) => out.set(Buffer.from(s, 'latin1').subarray(0, 64), i * 65));
-  return copy_to_user(t.mm!, ptr(a[0]), out) ? 0 : -EFAULT;
+  return copy_to_user(t.mm!, a.ptr(0), out) ? 0 : -EFAULT;
 }
 
 /** This family's rows of the syscall table (see table.ts). */

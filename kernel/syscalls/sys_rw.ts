@@ -11,7 +11,7 @@ import { copy_from_user, copy_to_user, user_access_prefix } from '../mm/uaccess.
 import { PipeFile } from '../pipe/pipe.js';
 import { SEEK_CUR } from '../../abi/fcntl.js';
 import type { Task } from '../task.js';
-import { int, long, ptr, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_ioctl, __NR_lseek, __NR_pread64, __NR_pwrite64, __NR_read, __NR_readv, __NR_write, __NR_writev } from '../../abi/syscalls.js';
 
 /** Linux include/linux/fs.h MAX_RW_COUNT: one read or write moves at most INT_MAX & PAGE_MASK bytes. */
@@ -24,15 +24,15 @@ export function fdget(t: Task, fd: number): File | null {
 }
 
 export function sys_read(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
-  return readInto(t.mm!, f, ptr(a[1]), Math.min(ulong(a[2]), MAX_RW_COUNT));
+  return readInto(t.mm!, f, a.ptr(1), Math.min(a.ulong(2), MAX_RW_COUNT));
 }
 
 export function sys_write(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
-  return writeFrom(t.mm!, f, ptr(a[1]), Math.min(ulong(a[2]), MAX_RW_COUNT));
+  return writeFrom(t.mm!, f, a.ptr(1), Math.min(a.ulong(2), MAX_RW_COUNT));
 }
 
 /**
@@ -92,19 +92,19 @@ function writeFrom(mm: MmStruct, f: File, buf: number, count: number, pos?: numb
 }
 
 export function sys_pread64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
-  const pos = long(a[3]);
+  const pos = a.long(3);
   if (pos < 0) return -EINVAL;
-  return readInto(t.mm!, f, ptr(a[1]), Math.min(ulong(a[2]), MAX_RW_COUNT), pos);
+  return readInto(t.mm!, f, a.ptr(1), Math.min(a.ulong(2), MAX_RW_COUNT), pos);
 }
 
 export function sys_pwrite64(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
-  const pos = long(a[3]);
+  const pos = a.long(3);
   if (pos < 0) return -EINVAL;
-  return writeFrom(t.mm!, f, ptr(a[1]), Math.min(ulong(a[2]), MAX_RW_COUNT), pos);
+  return writeFrom(t.mm!, f, a.ptr(1), Math.min(a.ulong(2), MAX_RW_COUNT), pos);
 }
 
 /** struct iovec { void *iov_base; size_t iov_len; } from guest memory. */
@@ -128,10 +128,10 @@ function importIovec(mm: MmStruct, addr: number, cnt: number): Array<[number, nu
 }
 
 export function sys_writev(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
   if (!f.writable) return -EBADF;
-  const iov = importIovec(t.mm!, ptr(a[1]), int(a[2]));
+  const iov = importIovec(t.mm!, a.ptr(1), a.int(2));
   if (typeof iov === 'number') return iov;
   // The segments in order, as far as guest memory can be read (Linux copies page by page).
   const parts: Uint8Array[] = [];
@@ -155,10 +155,10 @@ export function sys_writev(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function sys_readv(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
   if (!f.readable) return -EBADF;
-  const iov = importIovec(t.mm!, ptr(a[1]), int(a[2]));
+  const iov = importIovec(t.mm!, a.ptr(1), a.int(2));
   if (typeof iov === 'number') return iov;
   let total = 0;
   for (const [base, len] of iov) {
@@ -172,20 +172,20 @@ export function sys_readv(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
 }
 
 export function sys_lseek(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
-  return f.llseek(long(a[1]), int(a[2]));
+  return f.llseek(a.long(1), a.int(2));
 }
 
 export function sys_ioctl(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = fdget(t, int(a[0]));
+  const f = fdget(t, a.int(0));
   if (!f) return -EBADF;
   const mm = t.mm!;
   const io: IoctlIo = {
     copyOut: (addr, bytes) => copy_to_user(mm, addr, bytes),
     copyIn: (addr, len) => copy_from_user(mm, addr, len),
   };
-  return f.ioctl(int(a[1]) >>> 0, ptr(a[2]), io);
+  return f.ioctl(a.int(1) >>> 0, a.ptr(2), io);
 }
 
 /** This family's rows of the syscall table (see table.ts). */

@@ -18,7 +18,7 @@ import { send_signal_info } from '../signal_deliver.js';
 import type { SignalStruct, Task } from '../task.js';
 import { sleep_on } from '../wait.js';
 import { clockNow } from './sys_time.js';
-import { int, ptr, uint, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import {
   __NR_alarm, __NR_clock_nanosleep, __NR_getitimer, __NR_nanosleep, __NR_sched_get_priority_max, __NR_sched_get_priority_min,
   __NR_sched_getaffinity, __NR_sched_getparam, __NR_sched_getscheduler, __NR_sched_setaffinity, __NR_setitimer,
@@ -63,44 +63,44 @@ function do_nanosleep(t: Task, end: number, rem: number): number {
 export function sys_nanosleep(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const rb = t.restart_block!;
   if (rb.deadline === undefined) {
-    const ns = getTimespecNs(t, ptr(a[0]));
+    const ns = getTimespecNs(t, a.ptr(0));
     if (typeof ns === 'number') return ns;
     rb.deadline = performance.now() + Number(ns) / 1e6;
   }
-  return do_nanosleep(t, rb.deadline, a[1] ? ptr(a[1]) : 0);
+  return do_nanosleep(t, rb.deadline, !a.zero(1) ? a.ptr(1) : 0);
 }
 
 /** Linux clock_nanosleep(): the clocks a sleep can use; TIMER_ABSTIME sleeps until that clock reads the time. */
 export function sys_clock_nanosleep(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const clk = int(a[0]);
-  const flags = int(a[1]);
+  const clk = a.int(0);
+  const flags = a.int(1);
   if (![CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_PROCESS_CPUTIME_ID].includes(clk)) return -EINVAL;
   const rb = t.restart_block!;
   if (rb.deadline === undefined) {
-    const ns = getTimespecNs(t, ptr(a[2]));
+    const ns = getTimespecNs(t, a.ptr(2));
     if (typeof ns === 'number') return ns;
     const delta = flags & TIMER_ABSTIME ? ns - clockNow(clk)! : ns;
     rb.deadline = performance.now() + Number(delta) / 1e6;
   }
-  return do_nanosleep(t, rb.deadline, !(flags & TIMER_ABSTIME) && a[3] ? ptr(a[3]) : 0);
+  return do_nanosleep(t, rb.deadline, !(flags & TIMER_ABSTIME) && !a.zero(3) ? a.ptr(3) : 0);
 }
 
 /** Linux sched_getaffinity(): one CPU (mask 1); the length must hold nr_cpu_ids bits and be a multiple of 8. */
 export function sys_sched_getaffinity(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = int(a[0]);
-  const len = uint(a[1]);
+  const pid = a.int(0);
+  const len = a.uint(1);
   if (len * 8 < 1 || len % 8 !== 0) return -EINVAL;
   if (pid && !k.tasks.get(pid)) return -ESRCH;
   const out = new Uint8Array(8);
   out[0] = 1;
-  return copy_to_user(t.mm!, ptr(a[2]), out) ? 8 : -EFAULT;
+  return copy_to_user(t.mm!, a.ptr(2), out) ? 8 : -EFAULT;
 }
 
 /** Linux sched_setaffinity(): any mask that includes CPU 0 (kemu's one CPU) is accepted; one without it is EINVAL. */
 export function sys_sched_setaffinity(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = int(a[0]);
-  const len = uint(a[1]);
-  const raw = copy_from_user(t.mm!, ptr(a[2]), Math.min(len, 8));
+  const pid = a.int(0);
+  const len = a.uint(1);
+  const raw = copy_from_user(t.mm!, a.ptr(2), Math.min(len, 8));
   if (!raw) return -EFAULT;
   if (pid && !k.tasks.get(pid)) return -ESRCH;
   return len > 0 && (raw[0]! & 1) ? 0 : -EINVAL;
@@ -108,16 +108,16 @@ export function sys_sched_setaffinity(k: Kernel, t: Task, a: SyscallArgs): Sysca
 
 /** Linux sched_getscheduler()/sched_getparam(): every task is SCHED_OTHER, priority 0. */
 export function sys_sched_getscheduler(k: Kernel, _t: Task, a: SyscallArgs): SyscallResult {
-  const pid = int(a[0]);
+  const pid = a.int(0);
   if (pid < 0) return -EINVAL;
   return pid && !k.tasks.get(pid) ? -ESRCH : 0;
 }
 
 export function sys_sched_getparam(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = int(a[0]);
-  if (pid < 0 || a[1] === 0n) return -EINVAL;
+  const pid = a.int(0);
+  if (pid < 0 || a.zero(1)) return -EINVAL;
   if (pid && !k.tasks.get(pid)) return -ESRCH;
-  return copy_to_user(t.mm!, ptr(a[1]), new Uint8Array(4)) ? 0 : -EFAULT;
+  return copy_to_user(t.mm!, a.ptr(1), new Uint8Array(4)) ? 0 : -EFAULT;
 }
 
 /** Linux sched_get_priority_max/min(): SCHED_FIFO and SCHED_RR 1..99, the others 0; an unknown policy is EINVAL. */
@@ -126,8 +126,8 @@ function priorityRange(policy: number): [number, number] | null {
   if (policy === 0 || policy === 3 || policy === 5 || policy === 6) return [0, 0]; // OTHER, BATCH, IDLE, DEADLINE
   return null;
 }
-export const sys_sched_get_priority_max = (_k: Kernel, _t: Task, a: SyscallArgs): SyscallResult => priorityRange(int(a[0]))?.[1] ?? -EINVAL;
-export const sys_sched_get_priority_min = (_k: Kernel, _t: Task, a: SyscallArgs): SyscallResult => priorityRange(int(a[0]))?.[0] ?? -EINVAL;
+export const sys_sched_get_priority_max = (_k: Kernel, _t: Task, a: SyscallArgs): SyscallResult => priorityRange(a.int(0))?.[1] ?? -EINVAL;
+export const sys_sched_get_priority_min = (_k: Kernel, _t: Task, a: SyscallArgs): SyscallResult => priorityRange(a.int(0))?.[0] ?? -EINVAL;
 
 /** ITIMER_REAL of a process: a host timer that sends SIGALRM (Linux it_real_fn). */
 export interface RealTimer {
@@ -179,7 +179,7 @@ function left(t: Task): { value: number; interval: number } {
 /** Linux alarm_setitimer(): returns the seconds left of the previous alarm, rounded as Linux does. */
 export function sys_alarm(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const old = left(t).value;
-  arm(k, t, uint(a[0]) * 1000, 0);
+  arm(k, t, a.uint(0) * 1000, 0);
   const sec = Math.floor(old / 1000);
   const usec = Math.round((old - sec * 1000) * 1000);
   return (sec === 0 && usec > 0) || usec >= 500000 ? sec + 1 : sec;
@@ -200,16 +200,16 @@ function putItimerval(t: Task, addr: number, v: { value: number; interval: numbe
 
 /** Linux getitimer()/setitimer() for ITIMER_REAL (which 0); the virtual and profiling timers are not kept. */
 export function sys_getitimer(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  if (int(a[0]) !== 0) return -EINVAL;
-  return putItimerval(t, ptr(a[1]), left(t)) ? 0 : -EFAULT;
+  if (a.int(0) !== 0) return -EINVAL;
+  return putItimerval(t, a.ptr(1), left(t)) ? 0 : -EFAULT;
 }
 
 export function sys_setitimer(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  if (int(a[0]) !== 0) return -EINVAL;
+  if (a.int(0) !== 0) return -EINVAL;
   let value = 0;
   let interval = 0;
-  if (a[1] !== 0n) {
-    const raw = copy_from_user(t.mm!, ptr(a[1]), 32);
+  if (!a.zero(1)) {
+    const raw = copy_from_user(t.mm!, a.ptr(1), 32);
     if (!raw) return -EFAULT;
     const v = new DataView(raw.buffer);
     const tv = (off: number): number | null => {
@@ -225,7 +225,7 @@ export function sys_setitimer(k: Kernel, t: Task, a: SyscallArgs): SyscallResult
   }
   const old = left(t);
   arm(k, t, value, interval);
-  if (a[2] !== 0n && !putItimerval(t, ptr(a[2]), old)) return -EFAULT;
+  if (!a.zero(2) && !putItimerval(t, a.ptr(2), old)) return -EFAULT;
   return 0;
 }
 

@@ -20,7 +20,7 @@ import { force_sig_fault, kill_info, send_signal_info } from '../signal_deliver.
 import { do_sigaltstack, encode_siginfo, restore_rt_frame, sas_ss_flags } from '../signal_frame.js';
 import type { Task } from '../task.js';
 import { sleep_on } from '../wait.js';
-import { int, NO_RETURN, ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { NO_RETURN, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import {
   __NR_kill, __NR_pause, __NR_rt_sigaction, __NR_rt_sigpending, __NR_rt_sigprocmask, __NR_rt_sigqueueinfo,
   __NR_rt_sigreturn, __NR_rt_sigsuspend, __NR_rt_sigtimedwait, __NR_rt_tgsigqueueinfo, __NR_sigaltstack, __NR_tgkill, __NR_tkill,
@@ -45,14 +45,14 @@ function putSigset(t: Task, addr: number, set: bigint, size = 8): boolean {
 
 /** Linux do_sigaction(): also drops pending signals the new action ignores (POSIX 3.3.1.3). */
 export function sys_rt_sigaction(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const sig = int(a[0]);
+  const sig = a.int(0);
   if (a[3] !== SIGSET_SIZE) return -EINVAL;
   if (sig < 1 || sig > _NSIG) return -EINVAL;
-  if (a[1] !== 0n && (sig === SIGKILL || sig === SIGSTOP)) return -EINVAL;
+  if (!a.zero(1) && (sig === SIGKILL || sig === SIGSTOP)) return -EINVAL;
   const cur = t.sighand.action[sig]!;
   let next = cur;
-  if (a[1] !== 0n) {
-    const raw = copy_from_user(t.mm!, ptr(a[1]), 32);
+  if (!a.zero(1)) {
+    const raw = copy_from_user(t.mm!, a.ptr(1), 32);
     if (!raw) return -EFAULT;
     const v = new DataView(raw.buffer);
     next = {
@@ -70,25 +70,25 @@ export function sys_rt_sigaction(_k: Kernel, t: Task, a: SyscallArgs): SyscallRe
       for (const th of t.signal.threads) flush_sigqueue_mask(th.pending, sigmask(sig));
     }
   }
-  if (a[2] !== 0n) {
+  if (!a.zero(2)) {
     const out = new Uint8Array(32);
     const v = new DataView(out.buffer);
     v.setBigUint64(0, old.handler, true);
     v.setBigUint64(8, old.flags, true);
     v.setBigUint64(16, old.restorer, true);
     v.setBigUint64(24, old.mask, true);
-    if (!copy_to_user(t.mm!, ptr(a[2]), out)) return -EFAULT;
+    if (!copy_to_user(t.mm!, a.ptr(2), out)) return -EFAULT;
   }
   return 0;
 }
 
 /** Linux sigprocmask(): SIGKILL and SIGSTOP are never blocked. */
 export function sys_rt_sigprocmask(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const how = int(a[0]);
+  const how = a.int(0);
   if (a[3] !== SIGSET_SIZE) return -EINVAL;
   const old = t.blocked;
-  if (a[1] !== 0n) {
-    const got = getSigset(t, ptr(a[1]));
+  if (!a.zero(1)) {
+    const got = getSigset(t, a.ptr(1));
     if (got === null) return -EFAULT;
     const set = got & ~UNBLOCKABLE;
     if (how === SIG_BLOCK) t.blocked |= set;
@@ -96,7 +96,7 @@ export function sys_rt_sigprocmask(_k: Kernel, t: Task, a: SyscallArgs): Syscall
     else if (how === SIG_SETMASK) t.blocked = set;
     else return -EINVAL;
   }
-  if (a[2] !== 0n && !putSigset(t, ptr(a[2]), old)) return -EFAULT;
+  if (!a.zero(2) && !putSigset(t, a.ptr(2), old)) return -EFAULT;
   return 0;
 }
 
@@ -104,7 +104,7 @@ export function sys_rt_sigprocmask(_k: Kernel, t: Task, a: SyscallArgs): Syscall
 export function sys_rt_sigpending(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (a[1] > SIGSET_SIZE) return -EINVAL;
   const set = (t.pending.signal | t.signal.shared_pending.signal) & t.blocked;
-  return putSigset(t, ptr(a[0]), set, Number(a[1])) ? 0 : -EFAULT;
+  return putSigset(t, a.ptr(0), set, Number(a[1])) ? 0 : -EFAULT;
 }
 
 /**
@@ -113,7 +113,7 @@ export function sys_rt_sigpending(_k: Kernel, t: Task, a: SyscallArgs): SyscallR
  */
 export function sys_rt_sigsuspend(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (a[1] !== SIGSET_SIZE) return -EINVAL;
-  const mask = getSigset(t, ptr(a[0]));
+  const mask = getSigset(t, a.ptr(0));
   if (mask === null) return -EFAULT;
   if (!t.restore_sigmask) t.saved_sigmask = t.blocked;
   t.restore_sigmask = true;
@@ -138,8 +138,8 @@ export function sys_rt_sigreturn(_k: Kernel, t: Task): SyscallResult {
 export function sys_sigaltstack(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const sp = Number(t.cpu!.getReg(RSP));
   let ss = null;
-  if (a[0] !== 0n) {
-    const raw = copy_from_user(t.mm!, ptr(a[0]), 24);
+  if (!a.zero(0)) {
+    const raw = copy_from_user(t.mm!, a.ptr(0), 24);
     if (!raw) return -EFAULT;
     const v = new DataView(raw.buffer);
     ss = { sp: Number(v.getBigUint64(0, true)), flags: v.getInt32(8, true), size: Number(v.getBigUint64(16, true)) };
@@ -147,13 +147,13 @@ export function sys_sigaltstack(_k: Kernel, t: Task, a: SyscallArgs): SyscallRes
   const old = { sp: t.sas_ss_sp, size: t.sas_ss_size, flags: sas_ss_flags(t, sp) | (t.sas_ss_flags & SS_AUTODISARM) };
   const r = do_sigaltstack(t, ss, sp);
   if (r < 0) return r;
-  if (a[1] !== 0n) {
+  if (!a.zero(1)) {
     const out = new Uint8Array(24);
     const v = new DataView(out.buffer);
     v.setBigUint64(0, BigInt(old.sp), true);
     v.setInt32(8, old.flags, true);
     v.setBigUint64(16, BigInt(old.size), true);
-    if (!copy_to_user(t.mm!, ptr(a[1]), out)) return -EFAULT;
+    if (!copy_to_user(t.mm!, a.ptr(1), out)) return -EFAULT;
   }
   return 0;
 }
@@ -167,8 +167,8 @@ const exists = (x: Task | undefined): x is Task => !!x && x.state !== 'dead';
  * the group -pid. Signal 0 checks only that the target exists.
  */
 export function sys_kill(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const pid = int(a[0]);
-  const sig = int(a[1]);
+  const pid = a.int(0);
+  const sig = a.int(1);
   let targets: Task[];
   if (pid > 0) {
     const p = k.tasks.get(pid);
@@ -197,16 +197,16 @@ function do_tkill(k: Kernel, t: Task, tgid: number, tid: number, sig: number): n
 }
 
 export function sys_tgkill(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const tgid = int(a[0]);
-  const tid = int(a[1]);
+  const tgid = a.int(0);
+  const tid = a.int(1);
   if (tgid <= 0 || tid <= 0) return -EINVAL;
-  return do_tkill(k, t, tgid, tid, int(a[2]));
+  return do_tkill(k, t, tgid, tid, a.int(2));
 }
 
 export function sys_tkill(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const tid = int(a[0]);
+  const tid = a.int(0);
   if (tid <= 0) return -EINVAL;
-  return do_tkill(k, t, 0, tid, int(a[1]));
+  return do_tkill(k, t, 0, tid, a.int(1));
 }
 
 /**
@@ -232,14 +232,14 @@ function do_sigqueueinfo(k: Kernel, t: Task, p: Task | undefined, sig: number, u
 }
 
 export const sys_rt_sigqueueinfo = (k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_sigqueueinfo(k, t, k.tasks.get(int(a[0]))?.group_leader, int(a[1]), ptr(a[2]), 'process');
+  do_sigqueueinfo(k, t, k.tasks.get(a.int(0))?.group_leader, a.int(1), a.ptr(2), 'process');
 
 export function sys_rt_tgsigqueueinfo(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const tgid = int(a[0]);
-  const tid = int(a[1]);
+  const tgid = a.int(0);
+  const tid = a.int(1);
   if (tgid <= 0 || tid <= 0) return -EINVAL;
   const p = k.tasks.get(tid);
-  return do_sigqueueinfo(k, t, p && p.tgid === tgid ? p : undefined, int(a[2]), ptr(a[3]), 'thread');
+  return do_sigqueueinfo(k, t, p && p.tgid === tgid ? p : undefined, a.int(2), a.ptr(3), 'thread');
 }
 
 /**
@@ -249,14 +249,14 @@ export function sys_rt_tgsigqueueinfo(k: Kernel, t: Task, a: SyscallArgs): Sysca
  */
 export function sys_rt_sigtimedwait(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   if (a[3] !== SIGSET_SIZE) return -EINVAL;
-  const got = getSigset(t, ptr(a[0]));
+  const got = getSigset(t, a.ptr(0));
   if (got === null) return -EFAULT;
   const these = got & ~UNBLOCKABLE;
   const rb = t.restart_block!;
   if (rb.deadline === undefined) {
     rb.deadline = Infinity;
-    if (a[2] !== 0n) {
-      const raw = copy_from_user(t.mm!, ptr(a[2]), 16);
+    if (!a.zero(2)) {
+      const raw = copy_from_user(t.mm!, a.ptr(2), 16);
       if (!raw) return -EFAULT;
       const v = new DataView(raw.buffer);
       const sec = v.getBigInt64(0, true);
@@ -268,7 +268,7 @@ export function sys_rt_sigtimedwait(_k: Kernel, t: Task, a: SyscallArgs): Syscal
   t.sigwait_set = 0n;
   const info = dequeue_signal_mask(t, these);
   if (info) {
-    if (a[1] !== 0n && !copy_to_user(t.mm!, ptr(a[1]), encode_siginfo(info))) return -EFAULT;
+    if (!a.zero(1) && !copy_to_user(t.mm!, a.ptr(1), encode_siginfo(info))) return -EFAULT;
     return info.signo;
   }
   if (performance.now() >= rb.deadline) return -EAGAIN;

@@ -11,7 +11,7 @@ import { EBADF, ENOTSOCK } from '../../abi/errno.js';
 import { __NR_getpeername, __NR_getsockname } from '../../abi/syscalls.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
-import { int, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 
 /** Linux sockfd_lookup_light(): EBADF without a file, ENOTSOCK when it is not a socket (here: always). */
 function sockfd_lookup_light(t: Task, fd: number): number {
@@ -20,12 +20,12 @@ function sockfd_lookup_light(t: Task, fd: number): number {
 
 /** Linux __sys_getsockname(): the fd is looked up before the address buffers. */
 export function sys_getsockname(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return sockfd_lookup_light(t, int(a[0]));
+  return sockfd_lookup_light(t, a.int(0));
 }
 
 /** Linux __sys_getpeername(): as getsockname. */
 export function sys_getpeername(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  return sockfd_lookup_light(t, int(a[0]));
+  return sockfd_lookup_light(t, a.int(0));
 }
 
 /** This family's rows of the syscall table (see table.ts). */

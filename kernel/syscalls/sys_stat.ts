@@ -14,7 +14,7 @@ import type { Kernel } from '../kernel.js';
 import { copy_to_user } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
 import { dirfdStart, getname, user_path_at } from './sys_fs.js';
-import { int, ptr, uint, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import {
   __NR_fstat, __NR_fstatfs, __NR_lstat, __NR_newfstatat, __NR_readlink, __NR_readlinkat, __NR_stat, __NR_statfs,
   __NR_statx,
@@ -42,27 +42,27 @@ function statTarget(t: Task, dirfd: number, pathAddr: number, flags: number): De
 }
 
 export function sys_newfstatat(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const flags = int(a[3]);
+  const flags = a.int(3);
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -EINVAL;
-  const d = statTarget(t, int(a[0]), ptr(a[1]), flags);
-  return typeof d === 'number' ? d : put(t, ptr(a[2]), cp_new_stat(d.d_inode));
+  const d = statTarget(t, a.int(0), a.ptr(1), flags);
+  return typeof d === 'number' ? d : put(t, a.ptr(2), cp_new_stat(d.d_inode));
 }
 
 /** Linux fstat: any open file, O_PATH ones included. */
 export function sys_fstat(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = t.files.get(int(a[0]));
+  const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
-  return put(t, ptr(a[1]), cp_new_stat(f.f_inode));
+  return put(t, a.ptr(1), cp_new_stat(f.f_inode));
 }
 
 export function sys_stat(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const d = user_path_at(t, AT_FDCWD, ptr(a[0]), 0);
-  return typeof d === 'number' ? d : put(t, ptr(a[1]), cp_new_stat(d.d_inode));
+  const d = user_path_at(t, AT_FDCWD, a.ptr(0), 0);
+  return typeof d === 'number' ? d : put(t, a.ptr(1), cp_new_stat(d.d_inode));
 }
 
 export function sys_lstat(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const d = user_path_at(t, AT_FDCWD, ptr(a[0]), AT_SYMLINK_NOFOLLOW);
-  return typeof d === 'number' ? d : put(t, ptr(a[1]), cp_new_stat(d.d_inode));
+  const d = user_path_at(t, AT_FDCWD, a.ptr(0), AT_SYMLINK_NOFOLLOW);
+  return typeof d === 'number' ? d : put(t, a.ptr(1), cp_new_stat(d.d_inode));
 }
 
 /**
@@ -71,13 +71,13 @@ export function sys_lstat(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
  * allowed with AT_EMPTY_PATH (6.11+).
  */
 export function sys_statx(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const flags = int(a[2]);
-  const mask = uint(a[3]);
+  const flags = a.int(2);
+  const mask = a.uint(3);
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) return -EINVAL;
   if ((flags & AT_STATX_SYNC_TYPE) === AT_STATX_SYNC_TYPE) return -EINVAL;
   if (mask & STATX__RESERVED) return -EINVAL;
-  const d = statTarget(t, int(a[0]), ptr(a[1]), flags);
-  return typeof d === 'number' ? d : put(t, ptr(a[4]), cp_statx(d.d_inode, d));
+  const d = statTarget(t, a.int(0), a.ptr(1), flags);
+  return typeof d === 'number' ? d : put(t, a.ptr(4), cp_statx(d.d_inode, d));
 }
 
 /**
@@ -98,19 +98,19 @@ function do_readlinkat(t: Task, dirfd: number, pathAddr: number, buf: number, bu
 }
 
 export const sys_readlink = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_readlinkat(t, AT_FDCWD, ptr(a[0]), ptr(a[1]), int(a[2]));
+  do_readlinkat(t, AT_FDCWD, a.ptr(0), a.ptr(1), a.int(2));
 export const sys_readlinkat = (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult =>
-  do_readlinkat(t, int(a[0]), ptr(a[1]), ptr(a[2]), int(a[3]));
+  do_readlinkat(t, a.int(0), a.ptr(1), a.ptr(2), a.int(3));
 
 export function sys_statfs(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const d = user_path_at(t, AT_FDCWD, ptr(a[0]), 0);
-  return typeof d === 'number' ? d : put(t, ptr(a[1]), cp_statfs(d.d_inode));
+  const d = user_path_at(t, AT_FDCWD, a.ptr(0), 0);
+  return typeof d === 'number' ? d : put(t, a.ptr(1), cp_statfs(d.d_inode));
 }
 
 export function sys_fstatfs(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const f = t.files.get(int(a[0]));
+  const f = t.files.get(a.int(0));
   if (!f) return -EBADF;
-  return put(t, ptr(a[1]), cp_statfs(f.f_inode));
+  return put(t, a.ptr(1), cp_statfs(f.f_inode));
 }
 
 /** This family's rows of the syscall table (see table.ts). */

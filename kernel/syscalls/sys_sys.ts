@@ -14,14 +14,14 @@ import type { Kernel } from '../kernel.js';
 import { copy_from_user, copy_to_user, put_user_u32, put_user_u64, strncpy_from_user } from '../mm/uaccess.js';
 import { _NSIG } from '../signal.js';
 import type { Task } from '../task.js';
-import { int, ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_getpriority, __NR_getrusage, __NR_prctl, __NR_setpriority, __NR_times } from '../../abi/syscalls.js';
 
 const reported = new WeakMap<Kernel, Set<number>>();
 
 /** Linux prctl(): the options kemu keeps; others are EINVAL (as Linux answers unknown ones), reported once. */
 export function sys_prctl(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const option = int(a[0]);
+  const option = a.int(0);
   const arg2 = a[1];
   switch (option) {
     case PR_SET_NAME: {
@@ -84,7 +84,7 @@ function prio_targets(k: Kernel, t: Task, which: number, who: number): Task[] | 
 
 /** Linux getpriority(): 20 - nice of the highest-priority target (so the result is never negative); ESRCH for none. */
 export function sys_getpriority(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const ps = prio_targets(k, t, int(a[0]), int(a[1]));
+  const ps = prio_targets(k, t, a.int(0), a.int(1));
   if (typeof ps === 'number') return ps;
   if (ps.length === 0) return -ESRCH;
   return Math.max(...ps.map((p) => 20 - p.signal.nice));
@@ -92,10 +92,10 @@ export function sys_getpriority(k: Kernel, t: Task, a: SyscallArgs): SyscallResu
 
 /** Linux setpriority(): nice clamped to [-20, 19]; lowering it needs CAP_SYS_NICE (EACCES otherwise). */
 export function sys_setpriority(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const ps = prio_targets(k, t, int(a[0]), int(a[1]));
+  const ps = prio_targets(k, t, a.int(0), a.int(1));
   if (typeof ps === 'number') return ps;
   if (ps.length === 0) return -ESRCH;
-  const nice = Math.min(19, Math.max(-20, int(a[2])));
+  const nice = Math.min(19, Math.max(-20, a.int(2)));
   for (const p of ps) {
     if (nice < p.signal.nice && t.cred.euid !== 0) return -13; // EACCES: can_nice()
     if (t.cred.euid !== 0 && t.cred.euid !== p.cred.uid) return -EPERM;
@@ -112,7 +112,7 @@ function process_utime(t: Task): number {
 
 /** Linux getrusage(): user time (kemu's time running guest code); system time and the counters are 0. */
 export function sys_getrusage(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const who = int(a[0]);
+  const who = a.int(0);
   let ms: number;
   if (who === RUSAGE_SELF) ms = process_utime(t);
   else if (who === RUSAGE_CHILDREN) ms = t.signal.cutime_ms;
@@ -122,7 +122,7 @@ export function sys_getrusage(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   const v = new DataView(out.buffer);
   v.setBigInt64(0, BigInt(Math.floor(ms / 1000)), true);
   v.setBigInt64(8, BigInt(Math.floor((ms % 1000) * 1000)), true);
-  return copy_to_user(t.mm!, ptr(a[1]), out) ? 0 : -EFAULT;
+  return copy_to_user(t.mm!, a.ptr(1), out) ? 0 : -EFAULT;
 }
 
 const bootMs = performance.now();
@@ -133,12 +133,12 @@ const ticks = (ms: number): bigint => BigInt(Math.floor(ms * USER_HZ / 1000));
 
 /** Linux times(): struct tms of clock ticks, and the ticks since boot. */
 export function sys_times(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  if (a[0] !== 0n) {
+  if (!a.zero(0)) {
     const out = new Uint8Array(32);
     const v = new DataView(out.buffer);
     v.setBigInt64(0, ticks(process_utime(t)), true);
     v.setBigInt64(16, ticks(t.signal.cutime_ms), true);
-    if (!copy_to_user(t.mm!, ptr(a[0]), out)) return -EFAULT;
+    if (!copy_to_user(t.mm!, a.ptr(0), out)) return -EFAULT;
   }
   return ticks(performance.now() - bootMs + 1000);
 }

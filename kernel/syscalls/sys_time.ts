@@ -12,7 +12,7 @@ import { CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARSE, CLOCK_MONOTONI
 import type { Kernel } from '../kernel.js';
 import { copy_to_user, user_range_writable } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
-import { int, ptr, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_clock_getres, __NR_clock_gettime, __NR_getrandom, __NR_gettimeofday, __NR_time } from '../../abi/syscalls.js';
 
 const NS = 1_000_000_000n;
@@ -42,36 +42,36 @@ function timespec(ns: bigint): Uint8Array {
 }
 
 export function sys_clock_gettime(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const now = clockNow(int(a[0]));
+  const now = clockNow(a.int(0));
   if (now === null) return -EINVAL;
-  return copy_to_user(t.mm!, ptr(a[1]), timespec(now)) ? 0 : -EFAULT;
+  return copy_to_user(t.mm!, a.ptr(1), timespec(now)) ? 0 : -EFAULT;
 }
 
 export function sys_clock_getres(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  if (clockNow(int(a[0])) === null) return -EINVAL;
-  if (a[1] === 0n) return 0;
-  return copy_to_user(t.mm!, ptr(a[1]), timespec(1n)) ? 0 : -EFAULT;
+  if (clockNow(a.int(0)) === null) return -EINVAL;
+  if (a.zero(1)) return 0;
+  return copy_to_user(t.mm!, a.ptr(1), timespec(1n)) ? 0 : -EFAULT;
 }
 
 export function sys_gettimeofday(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  if (a[0] !== 0n) {
+  if (!a.zero(0)) {
     const ns = clockNow(CLOCK_REALTIME)!;
     const out = new Uint8Array(16);
     const v = new DataView(out.buffer);
     v.setBigInt64(0, ns / NS, true);
     v.setBigInt64(8, (ns % NS) / 1000n, true);
-    if (!copy_to_user(t.mm!, ptr(a[0]), out)) return -EFAULT;
+    if (!copy_to_user(t.mm!, a.ptr(0), out)) return -EFAULT;
   }
-  if (a[1] !== 0n && !copy_to_user(t.mm!, ptr(a[1]), new Uint8Array(8))) return -EFAULT;
+  if (!a.zero(1) && !copy_to_user(t.mm!, a.ptr(1), new Uint8Array(8))) return -EFAULT;
   return 0;
 }
 
 export function sys_time(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const secs = clockNow(CLOCK_REALTIME)! / NS;
-  if (a[0] !== 0n) {
+  if (!a.zero(0)) {
     const out = new Uint8Array(8);
     new DataView(out.buffer).setBigInt64(0, secs, true);
-    if (!copy_to_user(t.mm!, ptr(a[0]), out)) return -EFAULT;
+    if (!copy_to_user(t.mm!, a.ptr(0), out)) return -EFAULT;
   }
   return secs;
 }
@@ -82,12 +82,12 @@ export function sys_time(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
  * libc asks for).
  */
 export function sys_getrandom(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const flags = int(a[2]);
+  const flags = a.int(2);
   if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) return -EINVAL;
   if ((flags & GRND_INSECURE) && (flags & GRND_RANDOM)) return -EINVAL;
-  const len = Math.min(ulong(a[1]), 0x7ffff000);
+  const len = Math.min(a.ulong(1), 0x7ffff000);
   if (len === 0) return 0;
-  const buf = ptr(a[0]);
+  const buf = a.ptr(0);
   if (!user_range_writable(t.mm!, buf, len)) return -EFAULT;
   const bytes = new Uint8Array(len);
   randomFillSync(bytes);

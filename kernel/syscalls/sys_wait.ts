@@ -17,7 +17,7 @@ import { copy_to_user, put_user_u32 } from '../mm/uaccess.js';
 import { signal_pending } from '../signal.js';
 import { SIGNAL_GROUP_EXIT, SIGNAL_STOP_CONTINUED, SIGNAL_STOP_STOPPED, type Task } from '../task.js';
 import { sleep_on } from '../wait.js';
-import { int, ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_wait4, __NR_waitid } from '../../abi/syscalls.js';
 
 /** Linux struct wait_opts. */
@@ -121,8 +121,8 @@ function rusage(r: WaitResult | null): Uint8Array {
 
 /** Linux kernel_wait4(): pid > 0 that child, 0 the caller's group, -1 any, < -1 the group -pid. */
 export function sys_wait4(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const upid = int(a[0]);
-  const options = int(a[2]);
+  const upid = a.int(0);
+  const options = a.int(2);
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)) return -EINVAL;
   if (upid === -2147483648) return -ESRCH; // -INT_MIN is not defined
   const wo: WaitOpts = upid === -1 ? { type: 'all', id: 0, flags: 0 }
@@ -131,16 +131,16 @@ export function sys_wait4(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   wo.flags = options | WEXITED;
   const r = do_wait(k, t, wo);
   if (typeof r === 'number') return r;
-  if (a[1] !== 0n && !put_user_u32(t.mm!, ptr(a[1]), r.word)) return -EFAULT;
-  if (a[3] !== 0n && !copy_to_user(t.mm!, ptr(a[3]), rusage(r))) return -EFAULT;
+  if (!a.zero(1) && !put_user_u32(t.mm!, a.ptr(1), r.word)) return -EFAULT;
+  if (!a.zero(3) && !copy_to_user(t.mm!, a.ptr(3), rusage(r))) return -EFAULT;
   return r.pid;
 }
 
 /** Linux waitid(): returns 0; the siginfo says what happened (all zero for WNOHANG with nothing). */
 export function sys_waitid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
-  const which = int(a[0]);
-  const upid = int(a[1]);
-  const options = int(a[3]);
+  const which = a.int(0);
+  const upid = a.int(1);
+  const options = a.int(3);
   if (options & ~(WNOHANG | WNOWAIT | WEXITED | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)) return -EINVAL;
   if (!(options & (WEXITED | WUNTRACED | WCONTINUED))) return -EINVAL;
   let wo: WaitOpts;
@@ -159,8 +159,8 @@ export function sys_waitid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
   const r = do_wait(k, t, wo);
   if (typeof r === 'number' && r < 0) return r;
   const got = typeof r === 'number' ? null : r;
-  if (a[4] !== 0n && got && !copy_to_user(t.mm!, ptr(a[4]), rusage(got))) return -EFAULT;
-  if (a[2] === 0n) return 0;
+  if (!a.zero(4) && got && !copy_to_user(t.mm!, a.ptr(4), rusage(got))) return -EFAULT;
+  if (a.zero(2)) return 0;
   const info = new Uint8Array(128);
   const v = new DataView(info.buffer);
   if (got) {
@@ -171,7 +171,7 @@ export function sys_waitid(k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     v.setInt32(24, got.status, true);
   }
   // Linux writes the six fields one by one: the padding after si_code is left alone.
-  const at = ptr(a[2]);
+  const at = a.ptr(2);
   return copy_to_user(t.mm!, at, info.subarray(0, 12)) && copy_to_user(t.mm!, at + 16, info.subarray(16, 28)) ? 0 : -EFAULT;
 }
 

@@ -14,7 +14,7 @@ import type { Kernel } from '../kernel.js';
 import { copy_from_user, copy_to_user, strncpy_from_user } from '../mm/uaccess.js';
 import type { Task } from '../task.js';
 import { user_path_at } from './sys_fs.js';
-import { int, ptr, ulong, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
+import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import {
   __NR_fgetxattr, __NR_flistxattr, __NR_fremovexattr, __NR_fsetxattr, __NR_getxattr, __NR_lgetxattr, __NR_listxattr,
   __NR_llistxattr, __NR_lremovexattr, __NR_lsetxattr, __NR_removexattr, __NR_setxattr,
@@ -42,13 +42,13 @@ function xattrName(t: Task, addr: number): string | number {
 
 /** Linux path_setxattr(): flags, name and value are checked before the walk. */
 function setxattr(t: Task, w: Target, a: SyscallArgs): number {
-  const flags = int(a[4]);
+  const flags = a.int(4);
   if (flags & ~(XATTR_CREATE | XATTR_REPLACE)) return -EINVAL;
-  const name = xattrName(t, ptr(a[1]));
+  const name = xattrName(t, a.ptr(1));
   if (typeof name === 'number') return name;
-  const size = ulong(a[3]);
+  const size = a.ulong(3);
   if (size > XATTR_SIZE_MAX) return -E2BIG;
-  const value = size ? copy_from_user(t.mm!, ptr(a[2]), size) : new Uint8Array(0);
+  const value = size ? copy_from_user(t.mm!, a.ptr(2), size) : new Uint8Array(0);
   if (!value) return -EFAULT;
   const inode = target(t, w);
   return typeof inode === 'number' ? inode : vfs_setxattr(inode, name, value, flags, t.cred);
@@ -56,16 +56,16 @@ function setxattr(t: Task, w: Target, a: SyscallArgs): number {
 
 /** Linux getxattr(): size 0 asks for the length; a smaller buffer is ERANGE. */
 function getxattr(t: Task, w: Target, a: SyscallArgs): number {
-  const name = xattrName(t, ptr(a[1]));
+  const name = xattrName(t, a.ptr(1));
   if (typeof name === 'number') return name;
   const inode = target(t, w);
   if (typeof inode === 'number') return inode;
   const v = vfs_getxattr(inode, name, t.cred);
   if (typeof v === 'number') return v;
-  const size = Math.min(ulong(a[3]), XATTR_SIZE_MAX);
+  const size = Math.min(a.ulong(3), XATTR_SIZE_MAX);
   if (size === 0) return v.length;
   if (v.length > size) return -ERANGE;
-  return copy_to_user(t.mm!, ptr(a[2]), v) ? v.length : -EFAULT;
+  return copy_to_user(t.mm!, a.ptr(2), v) ? v.length : -EFAULT;
 }
 
 function listxattr(t: Task, w: Target, a: SyscallArgs): number {
@@ -73,22 +73,22 @@ function listxattr(t: Task, w: Target, a: SyscallArgs): number {
   if (typeof inode === 'number') return inode;
   const list = vfs_listxattr(inode, t.cred);
   if (typeof list === 'number') return list;
-  const size = ulong(a[2]);
+  const size = a.ulong(2);
   if (size === 0) return list.length;
   if (list.length > size) return -ERANGE;
-  return copy_to_user(t.mm!, ptr(a[1]), list) ? list.length : -EFAULT;
+  return copy_to_user(t.mm!, a.ptr(1), list) ? list.length : -EFAULT;
 }
 
 function removexattr(t: Task, w: Target, a: SyscallArgs): number {
-  const name = xattrName(t, ptr(a[1]));
+  const name = xattrName(t, a.ptr(1));
   if (typeof name === 'number') return name;
   const inode = target(t, w);
   return typeof inode === 'number' ? inode : vfs_removexattr(inode, name, t.cred);
 }
 
 type Op = (t: Task, w: Target, a: SyscallArgs) => number;
-const byPath = (op: Op, follow: boolean) => (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => op(t, { path: ptr(a[0]), follow }, a);
-const byFd = (op: Op) => (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => op(t, { fd: int(a[0]) }, a);
+const byPath = (op: Op, follow: boolean) => (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => op(t, { path: a.ptr(0), follow }, a);
+const byFd = (op: Op) => (_k: Kernel, t: Task, a: SyscallArgs): SyscallResult => op(t, { fd: a.int(0) }, a);
 
 /** This family's rows of the syscall table (see table.ts). */
 export const XATTR_SYSCALLS: readonly SyscallRow[] = [

@@ -19,8 +19,74 @@ export const NO_RETURN = Symbol('no-return');
 /** The task went to sleep: run the same syscall again when it wakes (Linux -ERESTARTSYS + restart). */
 export const RESTART = Symbol('restart');
 
-/** The six argument registers, RDI RSI RDX R10 R8 R9, as unsigned 64-bit values. */
-export type SyscallArgs = readonly [bigint, bigint, bigint, bigint, bigint, bigint];
+/** The six argument registers, RDI RSI RDX R10 R8 R9, as unsigned 64-bit values (trace events carry these). */
+export type SyscallArgValues = readonly [bigint, bigint, bigint, bigint, bigint, bigint];
+
+const TWO32 = 4294967296;
+
+/**
+ * The six argument registers, RDI RSI RDX R10 R8 R9, as Linux's pt_regs
+ * holds them for one syscall: pairs of 32-bit words, read from the CPU
+ * once at entry. The accessors decode an argument the way the C type of
+ * the parameter does, in plain numbers (no BigInt on the syscall path);
+ * `a[i]` is the whole unsigned 64-bit value as a BigInt, for the few
+ * handlers that compare or keep all 64 bits. One per task (a task runs one
+ * syscall at a time), refilled at each entry: a handler must not keep it
+ * past its return.
+ */
+export class SyscallArgs {
+  /** w[2i]: low, w[2i+1]: high 32 bits of argument i. */
+  readonly w = new Uint32Array(12);
+
+  get 0(): bigint { return this.big(0); }
+  get 1(): bigint { return this.big(1); }
+  get 2(): bigint { return this.big(2); }
+  get 3(): bigint { return this.big(3); }
+  get 4(): bigint { return this.big(4); }
+  get 5(): bigint { return this.big(5); }
+
+  /** Argument i, all 64 bits, unsigned. */
+  big(i: number): bigint {
+    return (BigInt(this.w[2 * i + 1]!) << 32n) | BigInt(this.w[2 * i]!);
+  }
+
+  /** Unsigned 64-bit argument as a safe number, or -1 when it cannot be a user address (>= 2^47), as ptr() below. */
+  ptr(i: number): number {
+    const hi = this.w[2 * i + 1]!;
+    return hi < 0x8000 ? hi * TWO32 + this.w[2 * i]! : -1;
+  }
+
+  /** The low 32 bits as a signed int (fds, flags, int parameters). */
+  int(i: number): number {
+    return this.w[2 * i]! | 0;
+  }
+
+  /** The low 32 bits as unsigned. */
+  uint(i: number): number {
+    return this.w[2 * i]!;
+  }
+
+  /** A size_t/unsigned long as a number; values beyond 2^53 - 1 are clamped to it (callers check bounds). */
+  ulong(i: number): number {
+    const hi = this.w[2 * i + 1]!;
+    return hi >= 0x200000 ? Number.MAX_SAFE_INTEGER : hi * TWO32 + this.w[2 * i]!;
+  }
+
+  /** A signed long as a number (rounded to the nearest double beyond 2^53, as Number() of the BigInt). */
+  long(i: number): number {
+    return (this.w[2 * i + 1]! | 0) * TWO32 + this.w[2 * i]!;
+  }
+
+  /** Whether all 64 bits of argument i are zero (a NULL pointer, an absent option). */
+  zero(i: number): boolean {
+    return (this.w[2 * i]! | this.w[2 * i + 1]!) === 0;
+  }
+
+  /** The six values as BigInts, a copy (for tracers, which outlive the call). */
+  values(): SyscallArgValues {
+    return [this.big(0), this.big(1), this.big(2), this.big(3), this.big(4), this.big(5)];
+  }
+}
 
 export type SyscallHandler = (k: Kernel, t: Task, a: SyscallArgs) => SyscallResult;
 
@@ -56,23 +122,4 @@ export type SyscallRow = Omit<SyscallEntry, 'name'>;
 /** Unsigned 64-bit argument as a safe JS number, or -1 when it cannot be a user address. */
 export function ptr(x: bigint): number {
   return x < 0x8000_0000_0000n ? Number(x) : -1;
-}
-
-/** The low 32 bits as a signed int (fds, flags, int parameters). */
-export function int(x: bigint): number {
-  return Number(BigInt.asIntN(32, x));
-}
-
-/** The low 32 bits as unsigned. */
-export function uint(x: bigint): number {
-  return Number(BigInt.asUintN(32, x));
-}
-
-/** A size_t/long argument as a number; values beyond 2^53 are clamped (callers check bounds). */
-export function ulong(x: bigint): number {
-  return x > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(x);
-}
-
-export function long(x: bigint): number {
-  return Number(BigInt.asIntN(64, x));
 }

@@ -339,6 +339,7 @@ describe('lockstep harness (interp against interp)', function () {
         return exit;
       },
       getReg: (r) => inner.getReg(r), setReg: (r, v) => inner.setReg(r, v),
+      getRegLo: (r) => inner.getRegLo(r), getRegHi: (r) => inner.getRegHi(r), setRegNumber: (r, v) => inner.setRegNumber(r, v),
       getState: () => inner.getState(), setState: (s) => inner.setState(s),
       map: (a, l, p, h) => inner.map(a, l, p, h), unmap: (a, l) => inner.unmap(a, l),
       protect: (a, l, p) => inner.protect(a, l, p), invalidate: (a, l) => inner.invalidate(a, l),
