@@ -7,7 +7,7 @@
  * argc, argv[] and NULL, envp[] and NULL, and the auxv pairs.
  */
 
-import { randomFillSync } from 'node:crypto';
+import { get_random_bytes } from '../kernel/random.js';
 import { EFAULT } from '../abi/errno.js';
 import * as AT from '../abi/auxv.js';
 import { MAX_ARG_STRLEN } from '../abi/limits.js';
@@ -82,7 +82,7 @@ export function create_elf_tables(bprm: LinuxBinprm, info: ElfTableInfo): number
   const uPlatform = p;
   if (!copy_to_user(mm, p, new Uint8Array(Buffer.from(ELF_PLATFORM + '\0', 'latin1')))) return -EFAULT;
   const random = new Uint8Array(16);
-  randomFillSync(random);
+  get_random_bytes(random);
   p -= 16;
   const uRandom = p;
   if (!copy_to_user(mm, p, random)) return -EFAULT;

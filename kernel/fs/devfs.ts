@@ -10,7 +10,7 @@
  * (Linux chrdev_open), so /dev/null made anywhere behaves the same.
  */
 
-import { randomFillSync } from 'node:crypto';
+import { get_random_bytes } from '../random.js';
 import { ENOSPC, ENXIO } from '../../abi/errno.js';
 import { S_IFCHR } from '../../abi/fcntl.js';
 import { new_encode_dev } from '../../abi/stat.js';
@@ -50,7 +50,7 @@ class FullFile extends CharDevFile {
 
 /** /dev/random and /dev/urandom: the host's CSPRNG; writes are accepted (they would mix into the pool). */
 class RandomFile extends CharDevFile {
-  override read(dst: Uint8Array): number { randomFillSync(dst); return dst.length; }
+  override read(dst: Uint8Array): number { get_random_bytes(dst); return dst.length; }
   override write(src: Uint8Array): number { return src.length; }
 }
 

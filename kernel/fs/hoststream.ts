@@ -8,7 +8,7 @@
  */
 
 import * as fs from 'node:fs';
-import * as tty from 'node:tty';
+import { createRequire } from 'node:module';
 import { EAGAIN, EBADF, EFAULT, EIO, ENOTTY, EPIPE } from '../../abi/errno.js';
 import { O_NONBLOCK, O_RDWR, S_IFCHR, S_IFIFO, S_IFREG } from '../../abi/fcntl.js';
 import { host_fd_may_block, host_poll, host_read } from '../pipe/host_stream.js';
@@ -53,6 +53,24 @@ function hostKind(hostFd: number, opts: HostStreamOptions): { mode: number; rdev
   return { mode: S_IFIFO | 0o600, rdev: 0 };
 }
 
+/** node:tty, loaded on first need: its load (node:net, streams) is a few ms of every start-up otherwise. */
+let ttyModule: typeof import('node:tty') | null = null;
+
+/**
+ * Whether host descriptor `fd` is a terminal. Only a character device can
+ * be one, so a pipe or a file (a test, a benchmark, a script's output)
+ * never loads node:tty.
+ */
+function host_isatty(fd: number): boolean {
+  try {
+    if (!fs.fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false; // a closed descriptor is no terminal, as isatty(3) says with EBADF
+  }
+  ttyModule ??= createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+  return ttyModule.isatty(fd);
+}
+
 /**
  * The stream itself: the host descriptor (or the test's sink and source)
  * and whether it is a terminal. Every open file on it shares it, so
@@ -63,7 +81,7 @@ class HostStreamInode extends Inode {
   sourcePos = 0;
 
   constructor(sb: SuperBlock, readonly hostFd: number, readonly opts: HostStreamOptions) {
-    const isTty = !opts.sink && !opts.source && tty.isatty(hostFd);
+    const isTty = !opts.sink && !opts.source && host_isatty(hostFd);
     const kind = isTty ? TTY : hostKind(hostFd, opts);
     super(kind.mode, sb);
     this.i_rdev = kind.rdev;

@@ -4,7 +4,7 @@
  * drivers/char/random.c (getrandom).
  */
 
-import { randomFillSync } from 'node:crypto';
+import { get_random_bytes } from '../random.js';
 import { EFAULT, EINVAL } from '../../abi/errno.js';
 import { CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARSE, CLOCK_MONOTONIC_RAW, CLOCK_PROCESS_CPUTIME_ID,
   CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_TAI, CLOCK_THREAD_CPUTIME_ID, GRND_INSECURE, GRND_NONBLOCK,
@@ -90,7 +90,7 @@ export function sys_getrandom(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   const buf = a.ptr(0);
   if (!user_range_writable(t.mm!, buf, len)) return -EFAULT;
   const bytes = new Uint8Array(len);
-  randomFillSync(bytes);
+  get_random_bytes(bytes);
   return copy_to_user(t.mm!, buf, bytes) ? len : -EFAULT;
 }
 
