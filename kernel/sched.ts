@@ -27,6 +27,7 @@ import { do_signal, force_sig_fault } from './signal_deliver.js';
 import { do_syscall_64 } from './syscalls/dispatch.js';
 import type { Task } from './task.js';
 import { signal_pending } from './signal.js';
+import { ktime_get_ms } from './ktime.js';
 
 /** Yield to Node's event loop at least this often (ms) while guests run. */
 const YIELD_MS = 10;
@@ -105,7 +106,7 @@ export class Scheduler {
   private async schedule(): Promise<void> {
     // Never run guests inside the caller's synchronous code (it may be about to wait on a queue).
     await new Promise<void>((resolve) => setImmediate(resolve));
-    let lastYield = performance.now();
+    let lastYield = ktime_get_ms();
     for (;;) {
       let t = this.runqueue.shift();
       if (!t) {
@@ -115,7 +116,7 @@ export class Scheduler {
       if (!t) {
         if (!this.anyAlive()) return;
         await this.idle();
-        lastYield = performance.now();
+        lastYield = ktime_get_ms();
         continue;
       }
       t.on_rq = false;
@@ -123,10 +124,10 @@ export class Scheduler {
       this.switches++;
       this.runSlice(t);
       if (t.state === 'runnable' && t.cpu) this.enqueue(t);
-      if (performance.now() - lastYield >= YIELD_MS) {
+      if (ktime_get_ms() - lastYield >= YIELD_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         this.sweep(); // host code may have made tasks while we were away
-        lastYield = performance.now();
+        lastYield = ktime_get_ms();
       }
     }
   }
@@ -158,7 +159,7 @@ export class Scheduler {
    */
   runSlice(t: Task): void {
     const k = this.k;
-    const start = performance.now();
+    const start = ktime_get_ms();
     const alone = this.runqueue.length === 0;
     const ms = alone ? this.sliceMs * LONE_SLICES : this.sliceMs;
     const budget: RunBudget = { instructions: alone ? this.sliceInstructions * LONE_SLICES : this.sliceInstructions, timeoutMs: ms };
@@ -175,9 +176,9 @@ export class Scheduler {
       if (t.state !== 'runnable') break;
       // The clock costs as much as a cheap syscall: read it every SYSCALLS_PER_CLOCK exits, so
       // the slice may run over by that many syscalls (microseconds, unless they are slow ones).
-      if (exits % SYSCALLS_PER_CLOCK === 0 && performance.now() - start >= ms) break;
+      if (exits % SYSCALLS_PER_CLOCK === 0 && ktime_get_ms() - start >= ms) break;
     }
-    t.utime_ms += performance.now() - start;
+    t.utime_ms += ktime_get_ms() - start;
     if (t.state === 'runnable' && t.cpu && signal_pending(t)) do_signal(k, t);
     // Outside a task's slice there is no `current`: host code runs as kernel code.
     current = null;

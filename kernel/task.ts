@@ -118,7 +118,7 @@ export interface RestartBlock {
   code: number;
   /** Bytes already done by a write that slept half-way: a signal then returns this count. */
   progress: number;
-  /** Absolute deadline (ms on performance.now()) of a sleep with a timeout, kept across restarts. */
+  /** Absolute deadline (ms on ktime_get_ms()) of a sleep with a timeout, kept across restarts. */
   deadline?: number;
   /** A result that is final already (a write that moved bytes, a futex that was woken): a signal returns it. */
   result?: number;

@@ -12,6 +12,7 @@
  */
 
 import type { Task } from './task.js';
+import { ktime_get_ms } from './ktime.js';
 
 export type WakeFn = () => void;
 
@@ -50,7 +51,7 @@ export class WaitQueueHead {
 
 /**
  * Linux prepare_to_wait() + schedule(): put `t` on each of `queues` and
- * mark it asleep. With a `deadline` (performance.now() milliseconds) a host
+ * mark it asleep. With a `deadline` (ktime_get_ms() milliseconds) a host
  * timer wakes it then. `killable`: only a fatal signal wakes it early
  * (TASK_KILLABLE), else any unblocked signal does (TASK_INTERRUPTIBLE).
  * The caller returns an -ERESTART* code right after.
@@ -64,7 +65,7 @@ export function sleep_on(t: Task, queues: readonly WaitQueueHead[], opts: { dead
   t.killable_only = opts.killable ?? false;
   t.state = 'sleeping';
   if (opts.deadline !== undefined && Number.isFinite(opts.deadline)) {
-    const ms = Math.max(0, opts.deadline - performance.now());
+    const ms = Math.max(0, opts.deadline - ktime_get_ms());
     t.sleep_timer = setTimeout(() => t.kernel.wake_up_process(t), Math.min(ms, 2 ** 31 - 1));
   }
 }

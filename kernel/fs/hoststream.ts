@@ -58,12 +58,16 @@ let ttyModule: typeof import('node:tty') | null = null;
 
 /**
  * Whether host descriptor `fd` is a terminal. Only a character device can
- * be one, so a pipe or a file (a test, a benchmark, a script's output)
- * never loads node:tty.
+ * be one, so a pipe, a file or /dev/null (a test, a benchmark, a script's
+ * output) never loads node:tty.
  */
 function host_isatty(fd: number): boolean {
   try {
-    if (!fs.fstatSync(fd).isCharacterDevice()) return false;
+    const st = fs.fstatSync(fd);
+    if (!st.isCharacterDevice()) return false;
+    // Linux Documentation/admin-guide/devices.txt: character major 1 is the memory devices
+    // (/dev/null, /dev/zero, /dev/urandom...), never a terminal; stdin from /dev/null is common.
+    if (process.platform === 'linux' && ((st.rdev >> 8) & 0xfff) === 1) return false;
   } catch {
     return false; // a closed descriptor is no terminal, as isatty(3) says with EBADF
   }

@@ -24,6 +24,7 @@ import { sleep_on } from '../wait.js';
 import { clockNow } from './sys_time.js';
 import { type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_futex } from '../../abi/syscalls.js';
+import { ktime_get_ms } from '../ktime.js';
 
 /** Linux get_futex_key(): the word must be 4-byte aligned (EINVAL) and mapped (EFAULT). */
 function key(t: Task, uaddr: number): ReturnType<typeof get_futex_key> | number {
@@ -33,7 +34,7 @@ function key(t: Task, uaddr: number): ReturnType<typeof get_futex_key> | number 
 
 /**
  * Linux futex_wait(): sleep while *uaddr == val. `end` is the absolute
- * deadline in performance.now() ms (null: none). Runs again after each
+ * deadline in ktime_get_ms() ms (null: none). Runs again after each
  * wake-up with its waiter kept in the restart block.
  */
 function futex_wait(k: Kernel, t: Task, uaddr: number, val: number, end: number | null, bitset: number): number {
@@ -43,7 +44,7 @@ function futex_wait(k: Kernel, t: Task, uaddr: number, val: number, end: number 
   const old = rb.data as FutexWaiter | undefined;
   if (old) {
     if (old.woken) return 0;
-    if (end !== null && performance.now() >= end) { futex_unqueue(old); return -ETIMEDOUT; }
+    if (end !== null && ktime_get_ms() >= end) { futex_unqueue(old); return -ETIMEDOUT; }
     if (!signal_pending(t)) sleep_on(t, [], end === null ? {} : { deadline: end });
     return -code;
   }
@@ -52,7 +53,7 @@ function futex_wait(k: Kernel, t: Task, uaddr: number, val: number, end: number 
   const cur = get_user_u32(t.mm!, uaddr);
   if (cur === null) return -EFAULT;
   if (cur !== val >>> 0) return -EAGAIN;
-  if (end !== null && performance.now() >= end) return -ETIMEDOUT;
+  if (end !== null && ktime_get_ms() >= end) return -ETIMEDOUT;
   const w: FutexWaiter = {
     key: kk!, bitset, task: t, woken: false,
     wake: () => { rb.result = 0; k.wake_up_process(t); },
@@ -124,7 +125,7 @@ function waitDeadline(t: Task, addr: number, relative: boolean, realtime: boolea
   if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return -EINVAL;
   const ns = sec * 1_000_000_000n + nsec;
   const delta = relative ? ns : ns - clockNow(realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC)!;
-  rb.deadline = performance.now() + Number(delta) / 1e6;
+  rb.deadline = ktime_get_ms() + Number(delta) / 1e6;
   return { end: rb.deadline };
 }
 

@@ -21,24 +21,25 @@ import type { Task } from '../task.js';
 import { sleep_on } from '../wait.js';
 import { ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_poll, __NR_ppoll, __NR_pselect6, __NR_select } from '../../abi/syscalls.js';
+import { ktime_get_ms } from '../ktime.js';
 
 const POLLIN_SET = POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR;
 const POLLOUT_SET = POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR;
 const POLLEX_SET = POLLPRI;
 
 /**
- * The absolute deadline (performance.now() ms) of this call: computed on
+ * The absolute deadline (ktime_get_ms() ms) of this call: computed on
  * its first run, kept in the restart block across reruns. null: no
  * timeout; 0-length timeouts give `now`.
  */
 function deadline(t: Task, ms: number | null): number | null {
   const rb = t.restart_block!;
-  if (rb.deadline === undefined) rb.deadline = ms === null ? Infinity : performance.now() + ms;
+  if (rb.deadline === undefined) rb.deadline = ms === null ? Infinity : ktime_get_ms() + ms;
   return rb.deadline === Infinity ? null : rb.deadline;
 }
 
 function timedOut(end: number | null): boolean {
-  return end !== null && performance.now() >= end;
+  return end !== null && ktime_get_ms() >= end;
 }
 
 /** Linux set_user_sigmask(): ppoll and pselect6 wait with a temporary mask. */
@@ -75,7 +76,7 @@ function getTimespecMs(t: Task, addr: number, usec: boolean): number {
 /** Linux poll_select_finish(): write the time left back (select's timeval, the timespec of ppoll/pselect6). */
 function writeRemaining(t: Task, addr: number, end: number | null, usec: boolean): void {
   if (!addr || end === null) return;
-  const left = Math.max(0, end - performance.now());
+  const left = Math.max(0, end - ktime_get_ms());
   const out = new Uint8Array(16);
   const v = new DataView(out.buffer);
   const sec = Math.floor(left / 1000);

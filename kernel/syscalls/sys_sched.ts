@@ -23,6 +23,7 @@ import {
   __NR_alarm, __NR_clock_nanosleep, __NR_getitimer, __NR_nanosleep, __NR_sched_get_priority_max, __NR_sched_get_priority_min,
   __NR_sched_getaffinity, __NR_sched_getparam, __NR_sched_getscheduler, __NR_sched_setaffinity, __NR_setitimer,
 } from '../../abi/syscalls.js';
+import { ktime_get_ms } from '../ktime.js';
 
 const NS = 1_000_000_000n;
 
@@ -53,9 +54,9 @@ function putTimespecMs(t: Task, addr: number, ms: number): boolean {
  * left to `rem` (nanosleep_copyout).
  */
 function do_nanosleep(t: Task, end: number, rem: number): number {
-  if (performance.now() >= end) return 0;
+  if (ktime_get_ms() >= end) return 0;
   const rb = t.restart_block!;
-  if (rem) rb.cleanup = () => { putTimespecMs(t, rem, end - performance.now()); };
+  if (rem) rb.cleanup = () => { putTimespecMs(t, rem, end - ktime_get_ms()); };
   if (!signal_pending(t)) sleep_on(t, [], { deadline: end });
   return -ERESTART_RESTARTBLOCK;
 }
@@ -65,7 +66,7 @@ export function sys_nanosleep(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   if (rb.deadline === undefined) {
     const ns = getTimespecNs(t, a.ptr(0));
     if (typeof ns === 'number') return ns;
-    rb.deadline = performance.now() + Number(ns) / 1e6;
+    rb.deadline = ktime_get_ms() + Number(ns) / 1e6;
   }
   return do_nanosleep(t, rb.deadline, !a.zero(1) ? a.ptr(1) : 0);
 }
@@ -80,7 +81,7 @@ export function sys_clock_nanosleep(_k: Kernel, t: Task, a: SyscallArgs): Syscal
     const ns = getTimespecNs(t, a.ptr(2));
     if (typeof ns === 'number') return ns;
     const delta = flags & TIMER_ABSTIME ? ns - clockNow(clk)! : ns;
-    rb.deadline = performance.now() + Number(delta) / 1e6;
+    rb.deadline = ktime_get_ms() + Number(delta) / 1e6;
   }
   return do_nanosleep(t, rb.deadline, !(flags & TIMER_ABSTIME) && !a.zero(3) ? a.ptr(3) : 0);
 }
@@ -132,7 +133,7 @@ export const sys_sched_get_priority_min = (_k: Kernel, _t: Task, a: SyscallArgs)
 /** ITIMER_REAL of a process: a host timer that sends SIGALRM (Linux it_real_fn). */
 export interface RealTimer {
   handle: ReturnType<typeof setTimeout> | null;
-  /** performance.now() ms when it fires next; 0 when disarmed. */
+  /** ktime_get_ms() ms when it fires next; 0 when disarmed. */
   expires: number;
   interval: number;
 }
@@ -156,7 +157,7 @@ function arm(k: Kernel, t: Task, value: number, interval: number): void {
   const r = realTimer(t.signal);
   if (r.handle) clearTimeout(r.handle);
   r.handle = null;
-  r.expires = value > 0 ? performance.now() + value : 0;
+  r.expires = value > 0 ? ktime_get_ms() + value : 0;
   r.interval = interval;
   if (!value) return;
   const sig = t.signal;
@@ -165,7 +166,7 @@ function arm(k: Kernel, t: Task, value: number, interval: number): void {
     const leader = [...sig.threads][0];
     if (!leader) return;
     send_signal_info(k, SIGALRM, { signo: SIGALRM, errno: 0, code: SI_KERNEL }, leader, 'process');
-    if (r.interval > 0) { r.expires = performance.now() + r.interval; r.handle = setTimeout(fire, r.interval); } else r.expires = 0;
+    if (r.interval > 0) { r.expires = ktime_get_ms() + r.interval; r.handle = setTimeout(fire, r.interval); } else r.expires = 0;
   };
   r.handle = setTimeout(fire, value);
 }
@@ -173,7 +174,7 @@ function arm(k: Kernel, t: Task, value: number, interval: number): void {
 function left(t: Task): { value: number; interval: number } {
   const r = timers.get(t.signal);
   if (!r || !r.expires) return { value: 0, interval: r?.interval ?? 0 };
-  return { value: Math.max(0.001, r.expires - performance.now()), interval: r.interval };
+  return { value: Math.max(0.001, r.expires - ktime_get_ms()), interval: r.interval };
 }
 
 /** Linux alarm_setitimer(): returns the seconds left of the previous alarm, rounded as Linux does. */

@@ -25,6 +25,7 @@ import {
   __NR_kill, __NR_pause, __NR_rt_sigaction, __NR_rt_sigpending, __NR_rt_sigprocmask, __NR_rt_sigqueueinfo,
   __NR_rt_sigreturn, __NR_rt_sigsuspend, __NR_rt_sigtimedwait, __NR_rt_tgsigqueueinfo, __NR_sigaltstack, __NR_tgkill, __NR_tkill,
 } from '../../abi/syscalls.js';
+import { ktime_get_ms } from '../ktime.js';
 
 /** Linux: the kernel's sigset_t on x86-64 is 8 bytes; any other sigsetsize is EINVAL. */
 const SIGSET_SIZE = 8n;
@@ -262,7 +263,7 @@ export function sys_rt_sigtimedwait(_k: Kernel, t: Task, a: SyscallArgs): Syscal
       const sec = v.getBigInt64(0, true);
       const nsec = v.getBigInt64(8, true);
       if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return -EINVAL;
-      rb.deadline = performance.now() + Number(sec) * 1000 + Number(nsec) / 1e6;
+      rb.deadline = ktime_get_ms() + Number(sec) * 1000 + Number(nsec) / 1e6;
     }
   }
   t.sigwait_set = 0n;
@@ -271,7 +272,7 @@ export function sys_rt_sigtimedwait(_k: Kernel, t: Task, a: SyscallArgs): Syscal
     if (!a.zero(1) && !copy_to_user(t.mm!, a.ptr(1), encode_siginfo(info))) return -EFAULT;
     return info.signo;
   }
-  if (performance.now() >= rb.deadline) return -EAGAIN;
+  if (ktime_get_ms() >= rb.deadline) return -EAGAIN;
   t.sigwait_set = these;
   rb.cleanup = () => { t.sigwait_set = 0n; };
   if (!signal_pending(t)) sleep_on(t, [], Number.isFinite(rb.deadline) ? { deadline: rb.deadline } : {});

@@ -16,6 +16,7 @@ import { _NSIG } from '../signal.js';
 import type { Task } from '../task.js';
 import { ptr, type SyscallArgs, type SyscallResult, type SyscallRow } from './types.js';
 import { __NR_getpriority, __NR_getrusage, __NR_prctl, __NR_setpriority, __NR_times } from '../../abi/syscalls.js';
+import { ktime_get_ms } from '../ktime.js';
 
 const reported = new WeakMap<Kernel, Set<number>>();
 
@@ -125,7 +126,7 @@ export function sys_getrusage(_k: Kernel, t: Task, a: SyscallArgs): SyscallResul
   return copy_to_user(t.mm!, a.ptr(1), out) ? 0 : -EFAULT;
 }
 
-const bootMs = performance.now();
+const bootMs = ktime_get_ms();
 /** Linux USER_HZ: times() counts clock ticks of 1/100 s. */
 const USER_HZ = 100;
 /** Linux INITIAL_JIFFIES makes the tick count wrap 5 minutes after boot; x86-64 times() reports it offset as clock_t. */
@@ -140,7 +141,7 @@ export function sys_times(_k: Kernel, t: Task, a: SyscallArgs): SyscallResult {
     v.setBigInt64(16, ticks(t.signal.cutime_ms), true);
     if (!copy_to_user(t.mm!, a.ptr(0), out)) return -EFAULT;
   }
-  return ticks(performance.now() - bootMs + 1000);
+  return ticks(ktime_get_ms() - bootMs + 1000);
 }
 
 /** This family's rows of the syscall table (see table.ts). */
