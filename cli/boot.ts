@@ -4,7 +4,7 @@
  * program made visible to the guest. The CLI and the tests boot through here.
  */
 
-import * as fs from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { EACCES, ENOENT, ENOTDIR } from '../abi/errno.js';
 import { elf_format } from '../binfmt/binfmt_elf.js';
@@ -122,9 +122,9 @@ export function spawnHostProgram(k: Kernel, o: SpawnOptions): SpawnResult {
   let bytes: Uint8Array;
   let mode: number;
   try {
-    const st = fs.statSync(hostPath);
+    const st = statSync(hostPath);
     mode = st.mode & 0o7777;
-    bytes = st.isFile() ? fs.readFileSync(hostPath) : new Uint8Array(0);
+    bytes = st.isFile() ? readFileSync(hostPath) : new Uint8Array(0);
     if (!st.isFile()) return { errno: EACCES, where: 'host' }; // not a regular file: exec says EACCES
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

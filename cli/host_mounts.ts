@@ -6,7 +6,7 @@
  * and tmpfs.ts; this file turns the options into mounts.
  */
 
-import * as fs from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { d_lookup } from '../kernel/fs/dcache.js';
 import { hostfs_source, type HostMode } from '../kernel/fs/hostfs.js';
@@ -35,7 +35,7 @@ export function parseMountSpec(spec: string): HostMountSpec | string {
 /** Why a host directory cannot be mounted, or null when it can. */
 export function checkHostDir(dir: string): string | null {
   try {
-    return fs.statSync(dir).isDirectory() ? null : `${dir} is not a directory`;
+    return statSync(dir).isDirectory() ? null : `${dir} is not a directory`;
   } catch (e) {
     return `${dir}: ${(e as Error).message}`;
   }
@@ -50,7 +50,7 @@ export function rootfsFromHost(dir: string): MountSource {
 
 /** Remember which host directory is a kernel's root (for where the guest starts). */
 export function setHostRoot(k: Kernel, dir: string): void {
-  hostRoots.set(k, fs.realpathSync(dir));
+  hostRoots.set(k, realpathSync(dir));
 }
 
 /** The host directory that is the guest's /, when --root was given. */
@@ -64,7 +64,7 @@ export function hostRootOf(k: Kernel): string | undefined {
  */
 export function guestCwdUnderRoot(root: string, hostCwd: string): string {
   let cwd: string;
-  try { cwd = fs.realpathSync(hostCwd); } catch { return '/'; }
+  try { cwd = realpathSync(hostCwd); } catch { return '/'; }
   const rel = path.relative(root, cwd);
   if (rel === '') return '/';
   if (rel.startsWith('..') || path.isAbsolute(rel)) return '/';

@@ -4,7 +4,7 @@
  * controlling terminal). Tests never set this, so there /dev/tty is ENXIO.
  */
 
-import * as fs from 'node:fs';
+import { openSync } from 'node:fs';
 import { ENXIO } from '../abi/errno.js';
 import type { File } from '../kernel/fs/file.js';
 import { HostStreamFile } from '../kernel/fs/hoststream.js';
@@ -12,7 +12,7 @@ import { HostStreamFile } from '../kernel/fs/hoststream.js';
 export function hostTtyOpener(base: File): File | number {
   let fd: number;
   try {
-    fd = fs.openSync('/dev/tty', 'r+');
+    fd = openSync('/dev/tty', 'r+');
   } catch {
     return -ENXIO;
   }

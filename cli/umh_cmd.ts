@@ -8,7 +8,7 @@
  * (127 when BLOB does not exist), as `kemu run` reports.
  */
 
-import * as fs from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { errnoName, strerror } from '../abi/errno.js';
 import { DEFAULT_ENGINE, loadEngine } from '../emulator/select.js';
 import { PROFILES } from '../kernel/profile.js';
@@ -79,7 +79,7 @@ export async function umhCommand(argv: string[]): Promise<number> {
   const err = (line: string): void => { process.stderr.write(line + '\n'); };
   let blob: Uint8Array;
   try {
-    blob = new Uint8Array(fs.readFileSync(o.blob));
+    blob = new Uint8Array(readFileSync(o.blob));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     err(`kemu: ${o.blob}: ${code === 'ENOENT' ? 'No such file or directory' : `cannot read: ${code}`}`);

@@ -7,14 +7,14 @@
  * of its start-up (docs/engine.md, "Start-up").
  */
 
-import * as fs from 'node:fs';
+import { openSync, readSync } from 'node:fs';
 
 /** The host's /dev/urandom, opened on first use; -1: there is none (use Web Crypto). */
 let urandom: number | null = null;
 
 function hostUrandom(): number {
   if (urandom === null) {
-    try { urandom = fs.openSync('/dev/urandom', 'r'); } catch { urandom = -1; }
+    try { urandom = openSync('/dev/urandom', 'r'); } catch { urandom = -1; }
   }
   return urandom;
 }
@@ -23,7 +23,7 @@ function hostUrandom(): number {
 export function get_random_bytes(buf: Uint8Array): void {
   const fd = hostUrandom();
   if (fd >= 0) {
-    for (let done = 0; done < buf.length;) done += fs.readSync(fd, buf, done, buf.length - done, null);
+    for (let done = 0; done < buf.length;) done += readSync(fd, buf, done, buf.length - done, null);
     return;
   }
   // Web Crypto fills at most 65536 bytes per call.

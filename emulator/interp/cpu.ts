@@ -344,8 +344,10 @@ export class InterpCpu implements Cpu {
   }
 
   dispose(): void {
+    // The compiled blocks go with the CPU (the kernel drops it): marking each
+    // dead (BlockCache.clear) would walk 4096 slots per code page, at every
+    // exit and exec, for nothing.
     this.code.clear();
-    this.blocks.clear();
     this.mem.pages.clear();
     this.lastPn = -1;
     this.lastPage = undefined;

@@ -21,7 +21,8 @@
  * that was looked up. Host devices are not opened (the mount is nodev).
  */
 
-import * as fs from 'node:fs';
+import { chmodSync, closeSync, constants, fstatSync, lchownSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, opendirSync, readSync, readlinkSync, realpathSync, renameSync, rmdirSync, statSync, symlinkSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { EEXIST, EINVAL, EIO, EOPNOTSUPP, EPERM, EROFS, ESTALE } from '../../abi/errno.js';
 import { errnoName } from '../../abi/errno.js';
 import { RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../../abi/fcntl.js';
@@ -57,14 +58,14 @@ export class HostFs {
 
   constructor(hostRoot: string, readonly mode: HostMode) {
     this.sb = newSuperBlock('hostfs', { rdonly: mode === 'ro', nodev: true, nosuid: true, revalidate: true });
-    const rootPath = Buffer.from(fs.realpathSync(hostRoot), 'utf8');
-    const st = fs.statSync(rootPath, { bigint: true });
+    const rootPath = Buffer.from(realpathSync(hostRoot), 'utf8');
+    const st = statSync(rootPath, { bigint: true });
     if (!st.isDirectory()) throw new Error(`${hostRoot} is not a directory`);
     this.root = this.inodeFor(rootPath, st) as HostDir;
   }
 
   /** The inode for the host file at `p` (one per host dev:ino, so hard links share it). */
-  inodeFor(p: Buffer, st: fs.BigIntStats): Inode {
+  inodeFor(p: Buffer, st: BigIntStats): Inode {
     const key = `${st.dev}:${st.ino}`;
     const had = this.inodes.get(key);
     if (had) {
@@ -96,11 +97,11 @@ export class HostFs {
 /** What every host inode has besides being an Inode. */
 interface HostInodeLike {
   hostPath: Buffer;
-  fill(st: fs.BigIntStats): void;
+  fill(st: BigIntStats): void;
 }
 
 /** Copy a host lstat into an inode, unless the copy-on-write layer now owns its attributes. */
-function fillFrom(inode: Inode & { dirty: boolean }, st: fs.BigIntStats): void {
+function fillFrom(inode: Inode & { dirty: boolean }, st: BigIntStats): void {
   if (inode.dirty) return;
   inode.i_ino = Number(st.ino & 0x1fffffffffffffn);
   inode.i_mode = Number(st.mode);
@@ -129,12 +130,12 @@ function setHostAttr(inode: Inode & HostInodeLike & { dirty: boolean; hostfs: Ho
   }
   const p = inode.hostPath;
   const r = host(() => {
-    if (a.size !== undefined) fs.truncateSync(p, a.size);
-    if (a.mode !== undefined && !inode.isLink) fs.chmodSync(p, a.mode & 0o7777);
-    if (a.uid !== undefined || a.gid !== undefined) fs.lchownSync(p, a.uid ?? -1, a.gid ?? -1);
+    if (a.size !== undefined) truncateSync(p, a.size);
+    if (a.mode !== undefined && !inode.isLink) chmodSync(p, a.mode & 0o7777);
+    if (a.uid !== undefined || a.gid !== undefined) lchownSync(p, a.uid ?? -1, a.gid ?? -1);
     if (a.atime || a.mtime) {
       const sec = (t: Timespec | undefined, old: Timespec): number => (t ?? old).tv_sec + (t ?? old).tv_nsec / 1e9;
-      fs.lutimesSync(p, sec(a.atime, inode.i_atime), sec(a.mtime, inode.i_mtime));
+      lutimesSync(p, sec(a.atime, inode.i_atime), sec(a.mtime, inode.i_mtime));
     }
     return 0;
   });
@@ -152,14 +153,14 @@ export class HostFile extends Inode implements HostInodeLike {
     super(S_IFREG, hostfs.sb);
   }
 
-  fill(st: fs.BigIntStats): void {
+  fill(st: BigIntStats): void {
     fillFrom(this, st);
     if (!this.upper) this.hostSize = Number(st.size);
   }
 
   override refresh(): void {
     if (this.dirty || this.upper) return;
-    const st = host(() => fs.lstatSync(this.hostPath, { bigint: true }));
+    const st = host(() => lstatSync(this.hostPath, { bigint: true }));
     if (typeof st !== 'number') this.fill(st);
   }
 
@@ -167,11 +168,11 @@ export class HostFile extends Inode implements HostInodeLike {
 
   /** Open the host file for `flags`, checking it is still the file that was looked up. */
   private openHost(flags: number): number {
-    const fd = host(() => fs.openSync(this.hostPath, flags | fs.constants.O_NOFOLLOW));
+    const fd = host(() => openSync(this.hostPath, flags | constants.O_NOFOLLOW));
     if (typeof fd === 'number' && fd < 0) return fd;
-    const st = host(() => fs.fstatSync(fd as number, { bigint: true }));
+    const st = host(() => fstatSync(fd as number, { bigint: true }));
     if (typeof st === 'number' || Number(st.ino & 0x1fffffffffffffn) !== this.i_ino) {
-      fs.closeSync(fd as number);
+      closeSync(fd as number);
       return -ESTALE;
     }
     return fd as number;
@@ -179,12 +180,12 @@ export class HostFile extends Inode implements HostInodeLike {
 
   override readAt(dst: Uint8Array, pos: number): number {
     if (this.upper) return this.upper.readAt(dst, pos);
-    const fd = this.openHost(fs.constants.O_RDONLY);
+    const fd = this.openHost(constants.O_RDONLY);
     if (fd < 0) return fd;
     try {
       let done = 0;
       while (done < dst.length) {
-        const n = fs.readSync(fd, dst, done, dst.length - done, pos + done);
+        const n = readSync(fd, dst, done, dst.length - done, pos + done);
         if (n <= 0) break;
         done += n;
       }
@@ -192,23 +193,23 @@ export class HostFile extends Inode implements HostInodeLike {
     } catch (e) {
       return hostErrno(e);
     } finally {
-      fs.closeSync(fd);
+      closeSync(fd);
     }
   }
 
   override writeAt(src: Uint8Array, pos: number): number {
     if (this.hostfs.mode === 'ro') return -EROFS;
     if (this.hostfs.mode === 'cow') return this.copy_up().writeAt(src, pos);
-    const fd = this.openHost(fs.constants.O_WRONLY);
+    const fd = this.openHost(constants.O_WRONLY);
     if (fd < 0) return fd;
     try {
-      const n = fs.writeSync(fd, src, 0, src.length, pos);
+      const n = writeSync(fd, src, 0, src.length, pos);
       this.hostSize = Math.max(this.hostSize, pos + n);
       return n;
     } catch (e) {
       return hostErrno(e);
     } finally {
-      fs.closeSync(fd);
+      closeSync(fd);
     }
   }
 
@@ -243,15 +244,15 @@ export class HostSymlink extends Inode implements HostInodeLike {
   constructor(readonly hostfs: HostFs, public hostPath: Buffer) {
     super(S_IFLNK | 0o777, hostfs.sb);
   }
-  fill(st: fs.BigIntStats): void { fillFrom(this, st); this.target = null; }
+  fill(st: BigIntStats): void { fillFrom(this, st); this.target = null; }
   override refresh(): void {
-    const st = host(() => fs.lstatSync(this.hostPath, { bigint: true }));
+    const st = host(() => lstatSync(this.hostPath, { bigint: true }));
     if (typeof st !== 'number') this.fill(st);
   }
   /** The host link's bytes, unchanged: the guest's walk gives them their meaning. */
   override readlink(): Uint8Array | number {
     if (this.target) return this.target;
-    const t = host(() => fs.readlinkSync(this.hostPath, { encoding: 'buffer' }));
+    const t = host(() => readlinkSync(this.hostPath, { encoding: 'buffer' }));
     if (typeof t === 'number') return t;
     this.target = new Uint8Array(t);
     return this.target;
@@ -266,7 +267,7 @@ export class HostSpecial extends Inode implements HostInodeLike {
   constructor(readonly hostfs: HostFs, public hostPath: Buffer) {
     super(0, hostfs.sb);
   }
-  fill(st: fs.BigIntStats): void { fillFrom(this, st); }
+  fill(st: BigIntStats): void { fillFrom(this, st); }
   override open(): number { return -EOPNOTSUPP; }
   override setattr(a: IAttr): number { return setHostAttr(this, a); }
 }
@@ -286,9 +287,9 @@ export class HostDir extends Inode implements HostInodeLike, MemDir {
     super(S_IFDIR, hostfs.sb);
   }
 
-  fill(st: fs.BigIntStats): void { fillFrom(this, st); }
+  fill(st: BigIntStats): void { fillFrom(this, st); }
   override refresh(): void {
-    const st = host(() => fs.lstatSync(this.hostPath, { bigint: true }));
+    const st = host(() => lstatSync(this.hostPath, { bigint: true }));
     if (typeof st !== 'number') this.fill(st);
   }
   override size(): number { return 4096; }
@@ -298,7 +299,7 @@ export class HostDir extends Inode implements HostInodeLike, MemDir {
     if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) return null;
     const p = child(this.hostPath, name);
     try {
-      return this.hostfs.inodeFor(p, fs.lstatSync(p, { bigint: true }));
+      return this.hostfs.inodeFor(p, lstatSync(p, { bigint: true }));
     } catch (e) {
       const err = hostErrno(e);
       return err === -2 /* ENOENT */ || err === -20 /* ENOTDIR */ ? null : err;
@@ -308,7 +309,7 @@ export class HostDir extends Inode implements HostInodeLike, MemDir {
   /** The host's own names in the host's getdents order (opendir does not sort, unlike readdirSync). */
   hostNames(): string[] | number {
     return host(() => {
-      const dir = fs.opendirSync(this.hostPath, { encoding: 'buffer' as BufferEncoding });
+      const dir = opendirSync(this.hostPath, { encoding: 'buffer' as BufferEncoding });
       const out: string[] = [];
       try {
         for (let e = dir.readSync(); e; e = dir.readSync()) out.push((e.name as unknown as Buffer).toString('latin1'));
@@ -347,15 +348,15 @@ export class HostDir extends Inode implements HostInodeLike, MemDir {
 
   override create(name: string, mode: number, cred: Cred): Inode | number {
     if (this.hostfs.mode === 'cow') return cowDir.create(this, name, mode, cred);
-    return this.make(name, (p) => { fs.closeSync(fs.openSync(p, 'wx', mode & 0o7777)); fs.chmodSync(p, mode & 0o7777); });
+    return this.make(name, (p) => { closeSync(openSync(p, 'wx', mode & 0o7777)); chmodSync(p, mode & 0o7777); });
   }
   override mkdir(name: string, mode: number, cred: Cred): Inode | number {
     if (this.hostfs.mode === 'cow') return cowDir.mkdir(this, name, mode, cred);
-    return this.make(name, (p) => { fs.mkdirSync(p, { mode: mode & 0o7777 }); fs.chmodSync(p, mode & 0o7777); });
+    return this.make(name, (p) => { mkdirSync(p, { mode: mode & 0o7777 }); chmodSync(p, mode & 0o7777); });
   }
   override symlink(name: string, target: Uint8Array, cred: Cred): Inode | number {
     if (this.hostfs.mode === 'cow') return cowDir.symlink(this, name, target, cred);
-    return this.make(name, (p) => fs.symlinkSync(Buffer.from(target), p));
+    return this.make(name, (p) => symlinkSync(Buffer.from(target), p));
   }
   override mknod(name: string, mode: number, rdev: number, cred: Cred): Inode | number {
     if (this.hostfs.mode === 'cow') return cowDir.mknod(this, name, mode, rdev, cred);
@@ -365,19 +366,19 @@ export class HostDir extends Inode implements HostInodeLike, MemDir {
   override link(name: string, target: Inode): number {
     if (this.hostfs.mode === 'cow') return cowDir.link(this, name, target);
     if (!(target instanceof HostFile || target instanceof HostSymlink || target instanceof HostSpecial)) return -EPERM;
-    const r = this.make(name, (p) => fs.linkSync(target.hostPath, p));
+    const r = this.make(name, (p) => linkSync(target.hostPath, p));
     return typeof r === 'number' ? r : 0;
   }
   override unlink(name: string): number {
     if (this.hostfs.mode === 'cow') return cowDir.unlink(this, name);
     if (this.hostfs.mode === 'ro') return -EROFS;
-    const r = host(() => fs.unlinkSync(child(this.hostPath, name)));
+    const r = host(() => unlinkSync(child(this.hostPath, name)));
     return typeof r === 'number' ? r : 0;
   }
   override rmdir(name: string): number {
     if (this.hostfs.mode === 'cow') return cowDir.rmdir(this, name);
     if (this.hostfs.mode === 'ro') return -EROFS;
-    const r = host(() => fs.rmdirSync(child(this.hostPath, name)));
+    const r = host(() => rmdirSync(child(this.hostPath, name)));
     return typeof r === 'number' ? r : 0;
   }
 
@@ -392,14 +393,14 @@ export class HostDir extends Inode implements HostInodeLike, MemDir {
     const r = host(() => {
       if (flags & RENAME_EXCHANGE) {
         const tmp = child(this.hostPath, `.kemu-exchange-${process.pid}`);
-        fs.renameSync(from, tmp);
-        fs.renameSync(to, from);
-        fs.renameSync(tmp, to);
+        renameSync(from, tmp);
+        renameSync(to, from);
+        renameSync(tmp, to);
         this.hostfs.rehome(to, tmp);
         this.hostfs.rehome(from, to);
         this.hostfs.rehome(tmp, from);
       } else {
-        fs.renameSync(from, to);
+        renameSync(from, to);
         this.hostfs.rehome(from, to);
       }
       return 0;
@@ -418,6 +419,6 @@ export class HostDir extends Inode implements HostInodeLike, MemDir {
 export function hostfs_source(hostDir: string, mode: HostMode): { sb: SuperBlock; root: Inode; devname: string; fs: HostFs } {
   const h = new HostFs(hostDir, mode);
   h.sb.options = mode === 'cow' ? 'cow' : '';
-  return { sb: h.sb, root: h.root, devname: fs.realpathSync(hostDir), fs: h };
+  return { sb: h.sb, root: h.root, devname: realpathSync(hostDir), fs: h };
 }
 

@@ -7,7 +7,7 @@
  * host descriptor is a tty, so a guest's isatty() agrees with the shell's.
  */
 
-import * as fs from 'node:fs';
+import { fstatSync, readSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { EAGAIN, EBADF, EFAULT, EIO, ENOTTY, EPIPE } from '../../abi/errno.js';
 import { O_NONBLOCK, O_RDWR, S_IFCHR, S_IFIFO, S_IFREG } from '../../abi/fcntl.js';
@@ -43,7 +43,7 @@ const TTY = { mode: S_IFCHR | 0o620, rdev: (136 << 8) | 0 };
 function hostKind(hostFd: number, opts: HostStreamOptions): { mode: number; rdev: number } {
   if (opts.sink || opts.source) return { mode: S_IFIFO | 0o600, rdev: 0 };
   try {
-    const st = fs.fstatSync(hostFd);
+    const st = fstatSync(hostFd);
     if (st.isFIFO() || st.isSocket()) return { mode: S_IFIFO | 0o600, rdev: 0 };
     if (st.isFile()) return { mode: S_IFREG | 0o644, rdev: 0 };
     if (st.isCharacterDevice()) return { mode: S_IFCHR | 0o666, rdev: st.rdev };
@@ -63,7 +63,7 @@ let ttyModule: typeof import('node:tty') | null = null;
  */
 function host_isatty(fd: number): boolean {
   try {
-    const st = fs.fstatSync(fd);
+    const st = fstatSync(fd);
     if (!st.isCharacterDevice()) return false;
     // Linux Documentation/admin-guide/devices.txt: character major 1 is the memory devices
     // (/dev/null, /dev/zero, /dev/urandom...), never a terminal; stdin from /dev/null is common.
@@ -124,7 +124,7 @@ export class HostStreamFile extends File {
     // A pipe or terminal could wait for ever: read it without blocking Node's event loop.
     if (host_fd_may_block(this.hostFd)) return host_read(this.hostFd, dst, (this.f_flags & O_NONBLOCK) !== 0);
     try {
-      return fs.readSync(this.hostFd, dst, 0, dst.length, null);
+      return readSync(this.hostFd, dst, 0, dst.length, null);
     } catch (e) {
       return hostErrno(e);
     }
@@ -146,7 +146,7 @@ export class HostStreamFile extends File {
     }
     try {
       let done = 0;
-      while (done < src.length) done += fs.writeSync(this.hostFd, src, done, src.length - done);
+      while (done < src.length) done += writeSync(this.hostFd, src, done, src.length - done);
       return done;
     } catch (e) {
       return hostErrno(e);

@@ -11,7 +11,7 @@
  * synchronous path.
  */
 
-import * as fs from 'node:fs';
+import { fstatSync, read } from 'node:fs';
 import { EAGAIN, EIO, ERESTARTSYS } from '../../abi/errno.js';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../../abi/misc.js';
 import type { PollTable } from '../poll.js';
@@ -35,7 +35,7 @@ export function host_fd_may_block(hostFd: number): boolean {
   let b = blocking.get(hostFd);
   if (b === undefined) {
     try {
-      const st = fs.fstatSync(hostFd);
+      const st = fstatSync(hostFd);
       b = st.isFIFO() || st.isSocket() || st.isCharacterDevice();
     } catch {
       b = false;
@@ -54,7 +54,7 @@ function state(hostFd: number): HostReadState {
 function start(hostFd: number, s: HostReadState, size: number): void {
   s.pending = true;
   const buf = Buffer.alloc(Math.max(1, size));
-  fs.read(hostFd, buf, 0, buf.length, null, (err, n) => {
+  read(hostFd, buf, 0, buf.length, null, (err, n) => {
     s.pending = false;
     if (err) s.err = (err as NodeJS.ErrnoException).code === 'EAGAIN' ? 0 : -EIO;
     else if (n === 0) s.eof = true;
