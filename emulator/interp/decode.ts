@@ -15,7 +15,7 @@ import type { GuestMemory } from './memory.js';
 import { Trap } from './memory.js';
 import type { Entry, OpRec } from './opcodes.js';
 import { opUd } from './ops/system.js';
-import { ONE_BYTE, THREE_BYTE_38, THREE_BYTE_3A, TWO_BYTE } from './table.js';
+import { lockable, ONE_BYTE, THREE_BYTE_38, THREE_BYTE_3A, TWO_BYTE } from './table.js';
 
 const TWO32 = 4294967296;
 
@@ -85,26 +85,31 @@ export function decode(mem: GuestMemory, addr: number): Insn {
     if (e.kind === 'pfx') {
       const sel = i.rep === 0xf3 ? e.pF3 : i.rep === 0xf2 ? e.pF2 : undefined;
       if (sel !== undefined) e = sel;
-      // In the 0F maps an F2/F3 with no form of its own names an instruction
-      // of a later extension (F2 0F 12 movddup is SSE3): #UD, not the
-      // unprefixed form. In the one-byte map it is ignored (F2 90 is nop).
+      // In the 0F maps an F2/F3 (or 66) with no form of its own names an
+      // instruction of a later extension (F2 0F 12 movddup is SSE3, 66 0F
+      // AE /7 clflushopt) or none: #UD, not the unprefixed form. In the
+      // one-byte map it is ignored (F2 90 is nop).
       else if (i.rep !== 0 && opcode >= 0x100) e = undefined;
+      else if (i.p66 && e.p66 === undefined && opcode >= 0x100) e = undefined;
       else if (i.p66 && e.p66 !== undefined) e = e.p66;
       else e = e.np;
       continue;
     }
     if (modrm < 0) modrm = rd.u8();
     if (e.kind === 'grp') e = e.sub[(modrm >> 3) & 7];
+    else if (e.kind === 'rm') e = e.sub[modrm & 7];
     else e = (modrm >> 6) === 3 ? e.reg : e.mem;
   }
   const rec: OpRec = e;
   if (rec.modrm) {
     if (modrm < 0) modrm = rd.u8();
-    decodeModrm(i, rd, modrm, rex);
+    decodeModrm(i, rd, rec.regOnly ? modrm | 0xc0 : modrm, rex);
   }
+  // LOCK is allowed only on the read-modify-write instructions with a
+  // memory destination (SDM vol. 2 "LOCK"); anywhere else it is #UD.
+  if (i.lock && (i.mod === 3 || !lockable(opcode, (modrm >> 3) & 7))) return undefinedInsn(i, rd);
   if (rec.zreg) i.reg = (opcode & 7) | ((rex & 1) << 3);
-  let ripRel = false;
-  if (i.mod === 0 && (modrm & 7) === 5) ripRel = true;
+  const ripRel = i.mod === 0 && (modrm & 7) === 5;
   // Immediates.
   let first = true;
   for (const k of rec.imms) {

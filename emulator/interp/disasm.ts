@@ -17,9 +17,14 @@ const SEG = ['', '', '', '', 'fs:', 'gs:'];
 
 const hex = (v: number): string => (v < 0 ? '-0x' + (-v).toString(16) : '0x' + v.toString(16));
 
-/** Size in bytes of an operand token's size letter (b, w, d, q, v, z, y, dq). */
+/**
+ * Size in bytes of a register operand token's size letter (b, w, d, q, v, z,
+ * y; `.d64`/`.f64` default or force 64 bits; in `Ry/Mw` the register's).
+ */
 function sizeOf(tok: string, i: Insn): number {
-  const s = tok.slice(1);
+  if (tok.endsWith('.f64')) return 8;
+  if (tok.endsWith('.d64')) return i.osize === 2 ? 2 : 8;
+  const s = tok.slice(1).split(/[./]/)[0];
   if (s === 'b') return 1;
   if (s === 'w') return 2;
   if (s === 'd') return 4;
@@ -50,7 +55,17 @@ export function memOperand(i: Insn): string {
   return `${SEG[i.seg]}[${s}]`;
 }
 
+const SREG = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'];
+
 function operand(tok: string, i: Insn, immIndex: { n: number }): string {
+  switch (tok) {
+    case 'AL': return 'al';
+    case 'rAX': case 'eAX': return regName(0, tok === 'eAX' && i.osize === 8 ? 4 : i.osize, 1);
+    case 'CL': return 'cl';
+    case 'DX': return 'dx';
+    case 'FS': case 'GS': return tok.toLowerCase();
+    case '[rBX+AL]': return `${SEG[i.seg]}[${i.asize === 4 ? 'ebx' : 'rbx'}]`;
+  }
   const k = tok[0]!;
   switch (k) {
     case 'E': case 'M': case 'R':
@@ -69,20 +84,23 @@ function operand(tok: string, i: Insn, immIndex: { n: number }): string {
     }
     case 'J': return hex(i.target);
     case 'O': return memOperand(i);
+    case 'S': return SREG[i.reg & 7] ?? tok;
+    case 'C': return `cr${i.reg}`;
+    case 'D': return `dr${i.reg}`;
+    case 'X': return `${SEG[i.seg]}[${i.asize === 4 ? 'esi' : 'rsi'}]`;
+    case 'Y': return `[${i.asize === 4 ? 'edi' : 'rdi'}]`;
   }
-  switch (tok) {
-    case 'AL': return 'al';
-    case 'rAX': case 'eAX': return regName(0, i.osize, 1);
-    case 'CL': return 'cl';
-    default: return tok;
-  }
+  return tok;
 }
 
 /** "add rax, rbx", "movsd xmm0, [rsp+0x8]", "jne 0x401020", "(bad)". */
 export function disassemble(i: Insn): string {
   if (i.name === '(bad)') return '(bad)';
-  const prefix = (i.lock ? 'lock ' : '') + (i.rep !== 0 && i.form === '' && /^(movs|stos|lods|cmps|scas)/.test(i.name) ? (i.rep === 0xf3 ? 'rep ' : 'repne ') : '');
-  const toks = i.form === '' ? [] : i.form.split(',');
+  const prefix = (i.lock ? 'lock ' : '') + (i.rep !== 0 && /^(movs|stos|lods|cmps|scas|ins|outs)/.test(i.name) ? (i.rep === 0xf3 ? 'rep ' : 'repne ') : '');
+  // String instructions print as objdump's short forms (rep stosb), their
+  // operands implied; maskmovq's implied [rdi] is left out too.
+  const str = /^(movs|stos|lods|cmps|scas|ins|outs)/.test(i.name);
+  const toks = i.form === '' || str ? [] : i.form.split(',').filter((t) => !/^[XY]/.test(t));
   const n = { n: 0 };
   const ops = toks.map((t) => operand(t, i, n));
   return prefix + i.name + (ops.length ? ' ' + ops.join(', ') : '');

@@ -12,6 +12,7 @@
 import { grp, mod, op, pfx, range } from './opcodes.js';
 import type { Entry } from './opcodes.js';
 import * as F from './ops/sse-fp.js';
+import * as Ap from './ops/sse-approx.js';
 import * as MM from './ops/mmx.js';
 import * as I from './ops/sse-int.js';
 import * as S from './ops/sse.js';
@@ -48,8 +49,10 @@ export const SSE_0F: [number, Entry][] = [
     pF3: op('cvtss2si', 'Gy,W', F.opCvtss2si), pF2: op('cvtsd2si', 'Gy,W', F.opCvtsd2si) })],
   [0x2e, pfx({ np: op('ucomiss', 'V,W', F.opUcomiss), p66: op('ucomisd', 'V,W', F.opUcomisd) })],
   [0x2f, pfx({ np: op('comiss', 'V,W', F.opComiss), p66: op('comisd', 'V,W', F.opComisd) })],
-  [0x50, pfx({ np: mod(undefined, op('movmskps', 'Gd,U', S.opMovmskpsGdU)), p66: mod(undefined, op('movmskpd', 'Gd,U', S.opMovmskpdGdU)) })],
+  [0x50, pfx({ np: mod(undefined, op('movmskps', 'Gy,U', S.opMovmskpsGdU)), p66: mod(undefined, op('movmskpd', 'Gy,U', S.opMovmskpdGdU)) })],
   [0x51, fp4('sqrt', F.opSqrtps, F.opSqrtpd, F.opSqrtss, F.opSqrtsd)],
+  [0x52, pfx({ np: op('rsqrtps', 'V,W', Ap.opRsqrtps), pF3: op('rsqrtss', 'V,W', Ap.opRsqrtss) })],
+  [0x53, pfx({ np: op('rcpps', 'V,W', Ap.opRcpps), pF3: op('rcpss', 'V,W', Ap.opRcpss) })],
   [0x54, pfx({ np: op('andps', 'V,W', I.opPand), p66: op('andpd', 'V,W', I.opPand) })],
   [0x55, pfx({ np: op('andnps', 'V,W', I.opPandn), p66: op('andnpd', 'V,W', I.opPandn) })],
   [0x56, pfx({ np: op('orps', 'V,W', I.opPor), p66: op('orpd', 'V,W', I.opPor) })],
@@ -78,10 +81,11 @@ export const SSE_0F: [number, Entry][] = [
     np: mod(undefined, grp(undefined, undefined, op('psrlq', 'N,Ib', MM.mmxShiftImm(I.opGrp14UIb)), undefined, undefined, undefined, op('psllq', 'N,Ib', MM.mmxShiftImm(I.opGrp14UIb)), undefined)),
     p66: mod(undefined, grp(undefined, undefined, op('psrlq', 'U,Ib', I.opGrp14UIb), op('psrldq', 'U,Ib', I.opGrp14UIb), undefined, undefined, op('psllq', 'U,Ib', I.opGrp14UIb), op('pslldq', 'U,Ib', I.opGrp14UIb))) })],
   [0x74, pq('pcmpeqb', I.opPcmpeqb)], [0x75, pq('pcmpeqw', I.opPcmpeqw)], [0x76, pq('pcmpeqd', I.opPcmpeqd)],
-  [0x77, op('emms', '', MM.opEmms)],
+  [0x77, pfx({ np: op('emms', '', MM.opEmms) })],
   [0x7e, pfx({ np: op('movd/movq', 'Ey,P', MM.opMovdEyP), p66: op('movd/movq', 'Ey,V', S.opMovdEyV), pF3: op('movq', 'V,W', S.opMovqVW) })],
   [0x7f, pfx({ np: op('movq', 'Q,P', MM.opMovqQP), p66: op('movdqa', 'W,V', S.opMovapsWV), pF3: op('movdqu', 'W,V', S.opMovupsWV) })],
-  [0xae, grp(
+  // With 66/F2/F3 0F AE is clflushopt, clwb, rdfsbase, ptwrite, umonitor...: none advertised.
+  [0xae, pfx({ np: grp(
     mod(op('fxsave', 'M', S.opFxsaveM), undefined),
     mod(op('fxrstor', 'M', S.opFxrstorM), undefined),
     mod(op('ldmxcsr', 'Md', S.opLdmxcsrMd), undefined),
@@ -89,16 +93,16 @@ export const SSE_0F: [number, Entry][] = [
     undefined,
     mod(undefined, op('lfence', '', opNop)),
     mod(undefined, op('mfence', '', opNop)),
-    mod(op('clflush', 'Mb', opNop), op('sfence', '', opNop)))],
+    mod(op('clflush', 'Mb', opNop), op('sfence', '', opNop))) })],
   [0xc2, fp4c()],
-  [0xc3, mod(op('movnti', 'My,Gy', S.opMovntiMyGy), undefined)],
-  [0xc4, pfx({ np: op('pinsrw', 'P,Ew,Ib', MM.opPinsrwPEwIb), p66: op('pinsrw', 'V,Ew,Ib', I.opPinsrw) })],
-  [0xc5, pfx({ np: mod(undefined, op('pextrw', 'Gd,N,Ib', MM.opPextrwGdNIb)), p66: mod(undefined, op('pextrw', 'Gd,U,Ib', I.opPextrw)) })],
+  [0xc3, pfx({ np: mod(op('movnti', 'My,Gy', S.opMovntiMyGy), undefined) })],
+  [0xc4, pfx({ np: op('pinsrw', 'P,Ry/Mw,Ib', MM.opPinsrwPEwIb), p66: op('pinsrw', 'V,Ry/Mw,Ib', I.opPinsrw) })],
+  [0xc5, pfx({ np: mod(undefined, op('pextrw', 'Gy,N,Ib', MM.opPextrwGdNIb)), p66: mod(undefined, op('pextrw', 'Gy,U,Ib', I.opPextrw)) })],
   [0xc6, pfx({ np: op('shufps', 'V,W,Ib', I.opShufps), p66: op('shufpd', 'V,W,Ib', I.opShufpd) })],
   [0xd1, pq('psrlw', I.opPsrlw)], [0xd2, pq('psrld', I.opPsrld)], [0xd3, pq('psrlq', I.opPsrlq)],
   [0xd4, pq('paddq', I.opPaddq)], [0xd5, pq('pmullw', I.opPmullw)],
   [0xd6, pfx({ p66: op('movq', 'W,V', S.opMovqWV), pF3: mod(undefined, op('movq2dq', 'V,N', MM.opMovq2dqVN)), pF2: mod(undefined, op('movdq2q', 'P,U', MM.opMovdq2qPU)) })],
-  [0xd7, pfx({ np: mod(undefined, op('pmovmskb', 'Gd,N', MM.opPmovmskbGdN)), p66: mod(undefined, op('pmovmskb', 'Gd,U', I.opPmovmskbGdU)) })],
+  [0xd7, pfx({ np: mod(undefined, op('pmovmskb', 'Gy,N', MM.opPmovmskbGdN)), p66: mod(undefined, op('pmovmskb', 'Gy,U', I.opPmovmskbGdU)) })],
   [0xd8, pq('psubusb', I.opPsubusb)], [0xd9, pq('psubusw', I.opPsubusw)],
   [0xda, pq('pminub', I.opPminub)], [0xdb, pq('pand', I.opPand)],
   [0xdc, pq('paddusb', I.opPaddusb)], [0xdd, pq('paddusw', I.opPaddusw)],
@@ -113,7 +117,7 @@ export const SSE_0F: [number, Entry][] = [
   [0xee, pq('pmaxsw', I.opPmaxsw)], [0xef, pq('pxor', I.opPxor)],
   [0xf1, pq('psllw', I.opPsllw)], [0xf2, pq('pslld', I.opPslld)], [0xf3, pq('psllq', I.opPsllq)],
   [0xf4, pq('pmuludq', I.opPmuludq)], [0xf5, pq('pmaddwd', I.opPmaddwd)], [0xf6, pq('psadbw', I.opPsadbw)],
-  [0xf7, pfx({ np: mod(undefined, op('maskmovq', 'P,N', MM.opMaskmovqPN)), p66: mod(undefined, op('maskmovdqu', 'V,U', I.opMaskmovdqu)) })],
+  [0xf7, pfx({ np: mod(undefined, op('maskmovq', 'Yq,P,N', MM.opMaskmovqPN)), p66: mod(undefined, op('maskmovdqu', 'Ydq,V,U', I.opMaskmovdqu)) })],
   ...range(0xf8, 4, (k) => pq(['psubb', 'psubw', 'psubd', 'psubq'][k]!, [I.opPsubb, I.opPsubw, I.opPsubd, I.opPsubq][k]!)),
   ...range(0xfc, 3, (k) => pq(['paddb', 'paddw', 'paddd'][k]!, [I.opPaddb, I.opPaddw, I.opPaddd][k]!)),
 ];

@@ -69,9 +69,11 @@ describe('interp decoder agrees with iced-x86', function () {
         ice.free();
       }
     }
-    console.log(`      ${summary(t)}; ${seen.size} of 1024 opcodes seen`);
+    console.log(`      ${summary(t)}; ${seen.size} opcodes seen`);
     if (ms.length) console.log(report(ms));
-    expect(seen.size, 'every opcode of the four maps').to.equal(1024);
+    // Every opcode of the four maps but the 28 one-byte values that are prefixes, REX or the 0F
+    // escape, and 0F 38 / 0F 3A, which are the escapes to the three-byte maps.
+    expect(seen.size, 'every opcode of the four maps').to.equal(1024 - 28 - 2);
     expect(ms.length, 'mismatches').to.equal(0);
   });
 

@@ -29,6 +29,17 @@ export const opUd: Handler = () => { throw new Trap({ kind: 'ud' }); };
 export const opUd2 = opUd;
 /** Privileged or I/O instructions in user mode: #GP. */
 export const opPrivileged: Handler = () => { throw new Trap({ kind: 'gp' }); };
+/**
+ * 0F 20-23: mov to or from a control or debug register. #GP in user mode,
+ * but a register that does not exist (cr9-cr15, dr8-dr15 with REX.R; the
+ * table leaves out cr1 and cr5-7) is #UD first (SDM vol. 2 MOV "Move
+ * to/from Control Registers": #UD "if an attempt is made to access CR1,
+ * CR5, CR6, CR7 or CR9-CR15").
+ */
+export const opMovCrDr: Handler = (_c, i) => {
+  const exists = (i.op & 1) === 0 ? i.reg < 8 || i.reg === 8 : i.reg < 8;
+  throw new Trap({ kind: exists ? 'gp' : 'ud' });
+};
 /** F4: hlt in user mode (Linux turns the resulting #GP into SIGSEGV). */
 export const opHlt: Handler = () => { throw new Trap({ kind: 'hlt' }); };
 /** CC: int3. RIP is left past the instruction, as #BP does. */
