@@ -16,6 +16,7 @@ import { srcW } from './sse.js';
 
 const MIN_NORMAL = 2 ** -126;
 const SIGN = 0x80000000, INF = 0x7f800000, QNAN_INDEFINITE = 0xffc00000;
+const RCP_TINY_FROM = 0x7e7fd000;
 
 /** Bits of a float32 `r` flushed to signed zero when tiny. */
 function flushTiny(r: number, sign: number, buf: Float32Array, u: Uint32Array): number {
@@ -31,6 +32,9 @@ export function rcp32(b: number): number {
   const sign = b & SIGN, mag = b & 0x7fffffff;
   if (mag > INF) return (b | 0x400000) >>> 0; // NaN: quieted
   if (mag < 0x00800000) return (sign | INF) >>> 0; // zero or denormal: infinity
+  // SDM RCPPS: inputs of magnitude 1.11111111110100000000000B * 2^125 and above
+  // are guaranteed to give tiny results, which are flushed to zero.
+  if (mag >= RCP_TINY_FROM) return sign >>> 0;
   u[0] = b;
   return flushTiny(Math.fround(1 / f[0]!), sign, f, u) >>> 0;
 }
