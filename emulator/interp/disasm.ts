@@ -96,10 +96,11 @@ function operand(tok: string, i: Insn, immIndex: { n: number }): string {
 /** "add rax, rbx", "movsd xmm0, [rsp+0x8]", "jne 0x401020", "(bad)". */
 export function disassemble(i: Insn): string {
   if (i.name === '(bad)') return '(bad)';
-  const prefix = (i.lock ? 'lock ' : '') + (i.rep !== 0 && /^(movs|stos|lods|cmps|scas|ins|outs)/.test(i.name) ? (i.rep === 0xf3 ? 'rep ' : 'repne ') : '');
-  // String instructions print as objdump's short forms (rep stosb), their
-  // operands implied; maskmovq's implied [rdi] is left out too.
-  const str = /^(movs|stos|lods|cmps|scas|ins|outs)/.test(i.name);
+  // String instructions (forms with Xb/Xv/Xz or Yb/Yv/Yz: [rsi], es:[rdi]) print as
+  // objdump's short forms (rep stosb), their operands implied; maskmovq's implied
+  // [rdi] (Yq) is left out too.
+  const str = /(^|,)[XY][bvz](,|$)/.test(i.form);
+  const prefix = (i.lock ? 'lock ' : '') + (i.rep !== 0 && str ? (i.rep === 0xf3 ? 'rep ' : 'repne ') : '');
   const toks = i.form === '' || str ? [] : i.form.split(',').filter((t) => !/^[XY]/.test(t));
   const n = { n: 0 };
   const ops = toks.map((t) => operand(t, i, n));
