@@ -2,7 +2,7 @@
  * The CPU model both engines report through CPUID (DESIGN.md: report a
  * coherent model, since glibc and musl pick their routines by it): a
  * family 6 "GenuineIntel" CPU with exactly what the interp engine
- * implements: x87, TSC, CX8, CMOV, MMX, FXSR, SSE, SSE2, CX16, POPCNT,
+ * implements: x87, TSC, CX8, CMOV, CLFSH, MMX, FXSR, SSE, SSE2, CX16, POPCNT,
  * SYSCALL, NX, LM and LAHF in long mode. No SSE3+, no AVX, no XSAVE/OSXSAVE
  * (so no xgetbv), no BMI (leaf 7 is zero).
  *
@@ -24,7 +24,8 @@ const BRAND = 'kemu x86-64 TypeScript interpreter'.padEnd(48, '\0');
 
 /** CPUID.1:EDX, which Linux also hands a task as AT_HWCAP (arch/x86/include/asm/elf.h ELF_HWCAP). */
 export const CPUID_EDX1 = ((1 << 0) /* FPU */ | (1 << 4) /* TSC */ | (1 << 8) /* CX8 */ | (1 << 15) /* CMOV */
-  | (1 << 23) /* MMX */ | (1 << 24) /* FXSR */ | (1 << 25) /* SSE */ | (1 << 26) /* SSE2 */) >>> 0;
+  | (1 << 19) /* CLFSH (clflush; EBX gives its line size) */ | (1 << 23) /* MMX */ | (1 << 24) /* FXSR */
+  | (1 << 25) /* SSE */ | (1 << 26) /* SSE2 */) >>> 0;
 const ECX1 = (1 << 13) /* CX16 */ | (1 << 23) /* POPCNT */;
 
 /** One cache level for leaf 4: type (1 data, 2 instruction, 3 unified), level, ways, sets, 64-byte lines. */

@@ -16,7 +16,7 @@ import * as Ap from './ops/sse-approx.js';
 import * as MM from './ops/mmx.js';
 import * as I from './ops/sse-int.js';
 import * as S from './ops/sse.js';
-import { opNop } from './ops/system.js';
+import { opClflushMb, opNop } from './ops/system.js';
 
 /** 66-only entry (the 128-bit integer SSE2 instructions). */
 const p66 = (name: string, form: string, fn: Parameters<typeof op>[2]): Entry => pfx({ p66: op(name, form, fn) });
@@ -93,7 +93,7 @@ export const SSE_0F: [number, Entry][] = [
     undefined,
     mod(undefined, op('lfence', '', opNop)),
     mod(undefined, op('mfence', '', opNop)),
-    mod(op('clflush', 'Mb', opNop), op('sfence', '', opNop))) })],
+    mod(op('clflush', 'Mb', opClflushMb), op('sfence', '', opNop))) })],
   [0xc2, fp4c()],
   [0xc3, pfx({ np: mod(op('movnti', 'My,Gy', S.opMovntiMyGy), undefined) })],
   [0xc4, pfx({ np: op('pinsrw', 'P,Ry/Mw,Ib', MM.opPinsrwPEwIb), p66: op('pinsrw', 'V,Ry/Mw,Ib', I.opPinsrw) })],

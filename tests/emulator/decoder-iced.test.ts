@@ -11,7 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROT_EXEC, PROT_READ } from '../../emulator/engine.js';
 import { createInterpEngine } from '../../emulator/interp/index.js';
+import { RAX, RIP } from '../../emulator/regs.js';
 import { runBareElf } from './bare-elf.js';
 import type { Mismatch, Tally } from './decoder-iced.js';
 import { DIFFERENCES, IcedDecoder, codeMemory, compareAt, execSections, newTally, opcodeOf, randomCases } from './decoder-iced.js';
@@ -180,6 +182,37 @@ describe('interp decoder agrees with iced-x86', function () {
 
   it('lists each deliberate difference with its reason', function () {
     for (const d of DIFFERENCES) expect(d.why.length, d.name).to.be.greaterThan(40);
+  });
+});
+
+describe('instructions the cross-check decoded anew', function () {
+  /** Run `bytes` at 0x400000 with RAX = rax on a bare interp CPU; the exit. */
+  const runBytes = (bytes: number[], rax: bigint) => {
+    const cpu = createInterpEngine({ blocks: false }).createCpu();
+    try {
+      const code = new Uint8Array(4096);
+      code.set(bytes);
+      cpu.map(0x400000n, 4096, PROT_READ | PROT_EXEC, code);
+      cpu.setReg(RIP, 0x400000n);
+      cpu.setReg(RAX, rax);
+      return { exit: cpu.run({ instructions: 10, timeoutMs: 1000 }), rip: cpu.getReg(RIP) };
+    } finally {
+      cpu.dispose();
+    }
+  };
+
+  it('clflush faults as a byte load of its operand would, and runs on a mapped one', () => {
+    expect(runBytes([0x0f, 0xae, 0x38], 0x10000n).exit).to.deep.include({ kind: 'fault', addr: 0x10000n, mapped: false });
+    expect(runBytes([0x0f, 0xae, 0x38, 0xf4], 0x400000n)).to.deep.equal({ exit: { kind: 'hlt' }, rip: 0x400003n });
+  });
+
+  it('system instructions raise #GP at their address; mov from cr10, ud1 and a misplaced lock raise #UD', () => {
+    expect(runBytes([0x0f, 0x01, 0xf8], 0n)).to.deep.equal({ exit: { kind: 'gp' }, rip: 0x400000n }); // swapgs
+    expect(runBytes([0x0f, 0x20, 0xc0], 0n).exit).to.deep.equal({ kind: 'gp' }); // mov rax, cr0
+    expect(runBytes([0x44, 0x0f, 0x20, 0xd0], 0n).exit).to.deep.equal({ kind: 'ud' }); // mov rax, cr10 (the handler's #UD)
+    expect(runBytes([0x44, 0x0f, 0x20, 0xc0], 0n).exit).to.deep.equal({ kind: 'gp' }); // mov rax, cr8 exists
+    expect(runBytes([0x0f, 0xb9, 0x40, 0x10], 0n).exit).to.deep.equal({ kind: 'ud' }); // ud1
+    expect(runBytes([0xf0, 0x01, 0xc0], 0n).exit).to.deep.equal({ kind: 'ud' }); // lock add eax, eax
   });
 });
 

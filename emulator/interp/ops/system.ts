@@ -12,7 +12,7 @@ import { getFlags, setArith } from '../flags.js';
 import type { Handler } from '../insn.js';
 import { Trap } from '../memory.js';
 import { FLAG_CF, FLAG_DF, FLAGS_ARITH } from '../../regs.js';
-import { readMem } from '../operands.js';
+import { ea, readMem } from '../operands.js';
 
 const EXIT_SYSCALL = Object.freeze({ kind: 'syscall' as const });
 const EXIT_INT3 = Object.freeze({ kind: 'int3' as const });
@@ -40,6 +40,12 @@ export const opMovCrDr: Handler = (_c, i) => {
   const exists = (i.op & 1) === 0 ? i.reg < 8 || i.reg === 8 : i.reg < 8;
   throw new Trap({ kind: exists ? 'gp' : 'ud' });
 };
+/**
+ * 0F AE /7: clflush. No cache to flush, but it faults as a byte load of its
+ * operand would (SDM vol. 2 CLFLUSH: "subject to all permission checking and
+ * faults associated with a byte load").
+ */
+export const opClflushMb: Handler = (c, i) => { c.mem.read8(ea(c, i)); };
 /** F4: hlt in user mode (Linux turns the resulting #GP into SIGSEGV). */
 export const opHlt: Handler = () => { throw new Trap({ kind: 'hlt' }); };
 /** CC: int3. RIP is left past the instruction, as #BP does. */
