@@ -135,8 +135,8 @@ export function compileRegion(blocks: RegionBlock[], templates = true): Block {
   const params: string[] = ['cond', 'ea', 'getCF', 'push', 'pop'];
   const args: unknown[] = [cond, ea, getCF, push, pop];
   insns.forEach((i, g) => { params.push(`h${g}`, `i${g}`); args.push(i.handler, i); });
-  let body = `  const r = c.r, m = c.mem, rT = m.rTag, rB = m.rBytes, rV = m.rView, wT = m.wTag, wB = m.wBytes, wV = m.wView, xd = c.xd, TLB = ${TLB_MASK};\n`;
-  body += '  let pg = 0, done = 0, L = 0;\n  for (;;) switch (L) {\n';
+  let body = `  const r = c.r, m = c.mem, rTL = m.rTagLo, rTH = m.rTagHi, rB = m.rBytes, rV = m.rView, wTL = m.wTagLo, wTH = m.wTagHi, wB = m.wBytes, wV = m.wView, xd = c.xd, TLB = ${TLB_MASK};\n`;
+  body += '  let done = 0, L = 0;\n  for (;;) switch (L) {\n';
   let g0 = 0;
   blocks.forEach((b, n) => {
     const len = b.insns.length, start = b.insns[0]!.addr;
@@ -156,3 +156,4 @@ export function compileRegion(blocks: RegionBlock[], templates = true): Block {
   const make = new Function(...params, `return function ${name}(c, budget) {\n${body}};`) as (...a: unknown[]) => (c: InterpCpu, budget: number) => number;
   return { insns, first: blocks[0]!.insns.length, run: make(...args), dead: false, t0: -1, s0: null, t1: -1, s1: null };
 }
+

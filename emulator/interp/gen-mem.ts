@@ -6,7 +6,7 @@
  */
 
 import { F_SUB } from './flags.js';
-import { addr, aluBody, byteReg, lazy, load, rd, rd64, store, stored, SUPPORTED, wr } from './gen-util.js';
+import { addr, aluBody, byteReg, hit, lazy, load, rd, rd64, store, stored, SUPPORTED, wr } from './gen-util.js';
 import type { Gen } from './gen-util.js';
 import type { Insn } from './insn.js';
 import * as A from './ops/alu.js';
@@ -17,8 +17,8 @@ export const movLoad: Gen = (i, k) => {
   if (i.mod === 3 || (s !== 4 && s !== 8)) return null;
   const d = i.reg;
   return s === 8
-    ? `{ c.bi = ${k}; ${addr(i, k)} let lo = 0, hi = 0; ${rd64('a', 'lo', 'hi')} r[${2 * d}] = lo; r[${2 * d + 1}] = hi; }`
-    : `{ c.bi = ${k}; ${addr(i, k)} r[${2 * d}] = ${rd(4, 'a')}; r[${2 * d + 1}] = 0; }`;
+    ? `{ c.bi = ${k}; ${addr(i, k)} let lo = 0, hi = 0; ${rd64(k, 'lo', 'hi')} r[${2 * d}] = lo; r[${2 * d + 1}] = hi; }`
+    : `{ c.bi = ${k}; ${addr(i, k)} r[${2 * d}] = ${rd(4, k)}; r[${2 * d + 1}] = 0; }`;
 };
 
 /** mov Ev,Gv to memory (sizes 4, 8): a store, so the block checks for self-modified code after it. */
@@ -27,14 +27,14 @@ export const movStore: Gen = (i, k) => {
   if (i.mod === 3 || (s !== 4 && s !== 8)) return null;
   const g = i.reg;
   return stored(s === 8
-    ? `{ c.bi = ${k}; ${addr(i, k)} ${wr(8, 'a', `r[${2 * g}]`, `r[${2 * g + 1}]`)} }`
-    : `{ c.bi = ${k}; ${addr(i, k)} ${wr(4, 'a', `r[${2 * g}]`)} }`, i, k);
+    ? `{ c.bi = ${k}; ${addr(i, k)} ${wr(8, k, `r[${2 * g}]`, `r[${2 * g + 1}]`)} }`
+    : `{ c.bi = ${k}; ${addr(i, k)} ${wr(4, k, `r[${2 * g}]`)} }`, i, k);
 };
 
 /** movzx Gv,Eb / Gv,Ew from memory. */
 export const movzxLoad = (from: number): Gen => (i, k) => {
   if (i.mod === 3 || (i.osize !== 4 && i.osize !== 8)) return null;
-  return `{ c.bi = ${k}; ${addr(i, k)} r[${2 * i.reg}] = ${rd(from, 'a')}; r[${2 * i.reg + 1}] = 0; }`;
+  return `{ c.bi = ${k}; ${addr(i, k)} r[${2 * i.reg}] = ${rd(from, k)}; r[${2 * i.reg + 1}] = 0; }`;
 };
 
 /** lea Gv,M (64- and 32-bit, no segment): never touches memory. */
@@ -53,7 +53,7 @@ export const lea: Gen = (i) => {
 export const aluLoad = (op: number): Gen => (i, k) => {
   const s = i.osize;
   if (i.mod === 3 || (s !== 4 && s !== 8) || !SUPPORTED.has(op)) return null;
-  const read = s === 8 ? `let b = 0, bh = 0; ${rd64('a', 'b', 'bh')}` : `const b = ${rd(4, 'a')}, bh = 0;`;
+  const read = s === 8 ? `let b = 0, bh = 0; ${rd64(k, 'b', 'bh')}` : `const b = ${rd(4, k)}, bh = 0;`;
   const write = op !== A.ALU_CMP;
   return `{ c.bi = ${k}; ${addr(i, k)} ${read} ${load('a0', i.reg, s)} { const a = a0, ah = a0h; ${aluBody(op, s)}${write ? ' ' + store(i.reg, s, 'lo', 'hi') : ''} } }`;
 };
@@ -62,14 +62,14 @@ export const aluLoad = (op: number): Gen => (i, k) => {
 export const grp1CmpMem: Gen = (i, k) => {
   const s = i.osize;
   if (i.mod === 3 || (i.reg & 7) !== A.ALU_CMP || (s !== 4 && s !== 8)) return null;
-  const read = s === 8 ? `let a = 0, ah = 0; ${rd64('addr0', 'a', 'ah')}` : `const a = ${rd(4, 'addr0')}, ah = 0;`;
-  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} ${read} const b = ${i.imm >>> 0}, bh = ${s === 8 ? i.immHi >>> 0 : 0}; ${aluBody(A.ALU_SUB, s)} }`;
+  const read = s === 8 ? `let a = 0, ah = 0; ${rd64(k, 'a', 'ah')}` : `const a = ${rd(4, k)}, ah = 0;`;
+  return `{ c.bi = ${k}; ${addr(i, k)} ${read} const b = ${i.imm >>> 0}, bh = ${s === 8 ? i.immHi >>> 0 : 0}; ${aluBody(A.ALU_SUB, s)} }`;
 };
 
 /** cmp byte [mem], imm8 (80 /7): the commonest string-scanning compare. */
 export const grp1CmpMemByte: Gen = (i, k) => {
   if (i.mod === 3 || (i.reg & 7) !== A.ALU_CMP) return null;
-  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} const a = ${rd(1, 'addr0')}, ah = 0, b = ${i.imm & 0xff}, bh = 0; const lo = (a - b) & 255; const hi = 0; ${lazy(F_SUB, 1, true)} }`;
+  return `{ c.bi = ${k}; ${addr(i, k)} const a = ${rd(1, k)}, ah = 0, b = ${i.imm & 0xff}, bh = 0; const lo = (a - b) & 255; const hi = 0; ${lazy(F_SUB, 1, true)} }`;
 };
 
 /** mov Eb,Ib (C6 /0). */
@@ -79,7 +79,7 @@ export const movEbIb: Gen = (i, k) => {
     const [w, sh] = byteReg(i.rm, i.rex);
     return `r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | ${v << sh};`;
   }
-  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(1, 'a', `${v}`)} }`, i, k);
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(1, k, `${v}`)} }`, i, k);
 };
 
 /** mov Ev,Iz (C7 /0) at 4 or 8 bytes. */
@@ -88,15 +88,15 @@ export const movEvIz: Gen = (i, k) => {
   if (s !== 4 && s !== 8) return null;
   const lo = i.imm >>> 0, hi = s === 8 ? i.immHi >>> 0 : 0;
   if (i.mod === 3) return `r[${2 * i.rm}] = ${lo}; r[${2 * i.rm + 1}] = ${hi};`;
-  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(s, 'a', `${lo}`, `${hi}`)} }`, i, k);
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(s, k, `${lo}`, `${hi}`)} }`, i, k);
 };
 
 /** mov Eb,Gb / Gb,Eb between memory and a byte register. */
 export const movByte = (load: boolean): Gen => (i, k) => {
   if (i.mod === 3) return null;
   const [w, sh] = byteReg(i.reg, i.rex);
-  if (load) return `{ c.bi = ${k}; ${addr(i, k)} r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | (${rd(1, 'a')} << ${sh}); }`;
-  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(1, 'a', `(r[${w}] >>> ${sh}) & 255`)} }`, i, k);
+  if (load) return `{ c.bi = ${k}; ${addr(i, k)} r[${w}] = (r[${w}] & ${(~(0xff << sh)) >>> 0}) | (${rd(1, k)} << ${sh}); }`;
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} ${wr(1, k, `(r[${w}] >>> ${sh}) & 255`)} }`, i, k);
 };
 
 /** movsx Gv,Eb / Gv,Ew and movsxd Gv,Ed (register or memory) into 4 or 8 bytes. */
@@ -106,7 +106,7 @@ export const movsx = (from: number): Gen => (i, k) => {
   let src: string;
   if (i.mod === 3) {
     if (from === 1) { const [w, sh] = byteReg(i.rm, i.rex); src = `(r[${w}] >>> ${sh})`; } else src = `r[${2 * i.rm}]`;
-  } else src = rd(from, 'a');
+  } else src = rd(from, k);
   const shift = 32 - 8 * from;
   const pre = i.mod === 3 ? '' : `c.bi = ${k}; ${addr(i, k)} `;
   const v = shift === 0 ? `(${src} | 0)` : `((${src} << ${shift}) >> ${shift})`;
@@ -123,16 +123,16 @@ export const popR: Gen = (i, k) => i.osize === 2 ? null : `{ c.bi = ${k}; const 
 export const sseLoad = (aligned: boolean): Gen => (i, k) => {
   const d = 4 * i.reg;
   if (i.mod === 3) return `xd[${d}] = xd[${4 * i.rm}]; xd[${d + 1}] = xd[${4 * i.rm + 1}]; xd[${d + 2}] = xd[${4 * i.rm + 2}]; xd[${d + 3}] = xd[${4 * i.rm + 3}];`;
-  const ok = aligned ? '(a & 15) === 0 && ' : '';
-  return `{ c.bi = ${k}; ${addr(i, k)} if (${ok}rT[(pg = Math.floor(a / 4096)) & TLB] === pg && (a & 4095) <= 4080) { const v = rV[pg & TLB], o = a & 4095; `
+  const ok = aligned ? '(ml & 15) === 0 && ' : '';
+  return `{ c.bi = ${k}; ${addr(i, k)} if (${ok}${hit('r')} && (ml & 4095) <= 4080) { const v = rV[me], o = ml & 4095; `
     + `xd[${d}] = v.getUint32(o, true); xd[${d + 1}] = v.getUint32(o + 4, true); xd[${d + 2}] = v.getUint32(o + 8, true); xd[${d + 3}] = v.getUint32(o + 12, true); } else h${k}(c, i${k}); }`;
 };
 
 export const sseStore = (aligned: boolean): Gen => (i, k) => {
   const g = 4 * i.reg;
   if (i.mod === 3) return `xd[${4 * i.rm}] = xd[${g}]; xd[${4 * i.rm + 1}] = xd[${g + 1}]; xd[${4 * i.rm + 2}] = xd[${g + 2}]; xd[${4 * i.rm + 3}] = xd[${g + 3}];`;
-  const ok = aligned ? '(a & 15) === 0 && ' : '';
-  return stored(`{ c.bi = ${k}; ${addr(i, k)} if (${ok}wT[(pg = Math.floor(a / 4096)) & TLB] === pg && (a & 4095) <= 4080) { const v = wV[pg & TLB], o = a & 4095; `
+  const ok = aligned ? '(ml & 15) === 0 && ' : '';
+  return stored(`{ c.bi = ${k}; ${addr(i, k)} if (${ok}${hit('w')} && (ml & 4095) <= 4080) { const v = wV[me], o = ml & 4095; `
     + `v.setUint32(o, xd[${g}], true); v.setUint32(o + 4, xd[${g + 1}], true); v.setUint32(o + 8, xd[${g + 2}], true); v.setUint32(o + 12, xd[${g + 3}], true); } else h${k}(c, i${k}); }`, i, k);
 };
 
@@ -146,7 +146,7 @@ export const sseStore = (aligned: boolean): Gen => (i, k) => {
 function dwordOp(i: Insn, k: number, f: (dst: string, src: string) => string): string {
   const d = 4 * i.reg;
   if (i.mod === 3) return [0, 1, 2, 3].map((q) => `{ ${f(`xd[${d + q}]`, `xd[${4 * i.rm + q}]`)} }`).join(' ');
-  return `{ c.bi = ${k}; ${addr(i, k)} if ((a & 15) === 0 && rT[(pg = Math.floor(a / 4096)) & TLB] === pg) { const mv = rV[pg & TLB], o = a & 4095; `
+  return `{ c.bi = ${k}; ${addr(i, k)} if ((ml & 15) === 0 && ${hit('r')}) { const mv = rV[me], o = ml & 4095; `
     + [0, 1, 2, 3].map((q) => `{ ${f(`xd[${d + q}]`, `mv.getUint32(o + ${4 * q}, true)`)} }`).join(' ') + ` } else h${k}(c, i${k}); }`;
 }
 

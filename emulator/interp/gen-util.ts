@@ -71,44 +71,59 @@ export const TEST = 8;
 export const SUPPORTED = new Set([A.ALU_ADD, A.ALU_SUB, A.ALU_CMP, A.ALU_AND, A.ALU_OR, A.ALU_XOR, TEST]);
 
 /**
- * `const a = <linear address>` for i's memory operand: inline for the
- * common 64-bit base(+index) forms under 2^47 (as operands.ts ea()), else a
- * call to ea().
+ * The address of i's memory operand as the TLB wants it (memory.ts): `ml`
+ * its low word (0 .. 2^32-1), `mh` its high word as int32, `mp` the low
+ * word's page bits and `me` the TLB entry. Base, index and displacement
+ * are added word-wise from the register halves, so no 64-bit address is
+ * formed as a double on the hit path; a carry or borrow out of the low
+ * word moves into the high one. Segment-relative and 32-bit-address
+ * forms take ea() (operands.ts). A miss calls the GuestMemory method with
+ * the address ea() computes, which refills the TLB or raises the fault.
  */
 export function addr(i: Insn, k: number): string {
-  if (i.seg !== 0 || i.asize !== 8) return `const a = ea(c, i${k});`;
-  if (i.base < 0 && i.index < 0) return `const a = ${i.disp};`;
-  let code = `let a = ${i.disp};`;
-  const terms: string[] = [];
-  if (i.base >= 0) terms.push(`(r[${2 * i.base + 1}] < 32768 ? r[${2 * i.base + 1}] * 4294967296 + r[${2 * i.base}] : NaN)`);
-  if (i.index >= 0) terms.push(`(r[${2 * i.index + 1}] < 32768 ? (r[${2 * i.index + 1}] * 4294967296 + r[${2 * i.index}]) * ${i.scale} : NaN)`);
-  code += ` a += ${terms.join(' + ')}; if (!(a >= 0)) a = ea(c, i${k});`;
-  return code;
+  const page = 'const mp = ml >>> 12, me = mp & TLB;';
+  if (i.seg !== 0 || i.asize !== 8) return `const ma = ea(c, i${k}), ml = ma >>> 0, mh = ((ma - ml) / 4294967296) | 0; ${page}`;
+  if (i.base < 0 && i.index < 0) return `const ml = ${i.disp >>> 0}, mh = ${Math.floor(i.disp / 4294967296) | 0}; ${page}`;
+  const lo: string[] = [], hi: string[] = [];
+  if (i.base >= 0) { lo.push(`r[${2 * i.base}]`); hi.push(`r[${2 * i.base + 1}]`); }
+  if (i.index >= 0) {
+    lo.push(i.scale === 1 ? `r[${2 * i.index}]` : `r[${2 * i.index}] * ${i.scale}`);
+    hi.push(i.scale === 1 ? `r[${2 * i.index + 1}]` : `r[${2 * i.index + 1}] * ${i.scale}`);
+  }
+  if (i.disp !== 0) lo.push(`${i.disp}`);
+  if (lo.length === 1 && (i.index < 0 || i.scale === 1)) return `const ml = ${lo[0]}, mh = ${hi[0]} | 0; ${page}`;
+  return `let ml = ${lo.join(' + ')}, mh = ${hi.join(' + ')}; `
+    + 'if (ml > 4294967295 || ml < 0) { const q = Math.floor(ml / 4294967296); ml -= q * 4294967296; mh += q; } '
+    + `mh |= 0; ${page}`;
+}
+
+/** The TLB hit test of the read (`r`) or write (`w`) TLB for the address addr() computed. */
+export function hit(t: 'r' | 'w'): string {
+  return `${t}TL[me] === mp && ${t}TH[me] === mh`;
 }
 
 /**
- * Memory access with the TLB hit path inline (memory.ts; `rT rB rV wT wB
- * wV` and the scratch `pg` are declared at the top of every block). A miss,
- * or an access that straddles a page, calls the GuestMemory method, which
- * refills the TLB or raises the fault. `A` is a plain identifier.
+ * A load of `size` bytes at instruction k's operand (after addr()), as an
+ * expression: the hit path inline (`rB rV` are the TLB's byte and DataView
+ * arrays, declared at the top of every region), an access that misses or
+ * straddles a page through the GuestMemory method.
  */
-export function rd(size: number, A: string): string {
-  const hit = `rT[(pg = Math.floor(${A} / 4096)) & TLB] === pg`;
-  if (size === 1) return `(${hit} ? rB[pg & TLB][${A} & 4095] : m.read8(${A}))`;
+export function rd(size: number, k: number): string {
+  if (size === 1) return `(${hit('r')} ? rB[me][ml & 4095] : m.read8(ea(c, i${k})))`;
   const get = size === 2 ? 'getUint16' : 'getUint32';
-  return `(${hit} && (${A} & 4095) <= ${4096 - size} ? rV[pg & TLB].${get}(${A} & 4095, true) : m.${size === 2 ? 'read16' : 'read32'}(${A}))`;
+  return `(${hit('r')} && (ml & 4095) <= ${4096 - size} ? rV[me].${get}(ml & 4095, true) : m.${size === 2 ? 'read16' : 'read32'}(ea(c, i${k})))`;
 }
 
-/** `lo = low half; hi = high half` of the 64-bit value at A (lo and hi declared by the caller). */
-export function rd64(A: string, lo: string, hi: string): string {
-  return `if (rT[(pg = Math.floor(${A} / 4096)) & TLB] === pg && (${A} & 4095) <= 4088) { const v = rV[pg & TLB]; ${lo} = v.getUint32(${A} & 4095, true); ${hi} = v.getUint32((${A} & 4095) + 4, true); } else { ${lo} = m.read64(${A}); ${hi} = m.hi; }`;
+/** `lo = low half; hi = high half` of the 64-bit value at instruction k's operand (lo and hi declared by the caller). */
+export function rd64(k: number, lo: string, hi: string): string {
+  return `if (${hit('r')} && (ml & 4095) <= 4088) { const v = rV[me]; ${lo} = v.getUint32(ml & 4095, true); ${hi} = v.getUint32((ml & 4095) + 4, true); } else { ${lo} = m.read64(ea(c, i${k})); ${hi} = m.hi; }`;
 }
 
-export function wr(size: number, A: string, V: string, V2 = '0'): string {
-  const hit = `wT[(pg = Math.floor(${A} / 4096)) & TLB] === pg`;
-  if (size === 1) return `if (${hit}) wB[pg & TLB][${A} & 4095] = ${V}; else m.write8(${A}, ${V});`;
-  if (size === 8) return `if (${hit} && (${A} & 4095) <= 4088) { const v = wV[pg & TLB]; v.setUint32(${A} & 4095, ${V}, true); v.setUint32((${A} & 4095) + 4, ${V2}, true); } else m.write64(${A}, ${V}, ${V2});`;
-  return `if (${hit} && (${A} & 4095) <= 4092) wV[pg & TLB].setUint32(${A} & 4095, ${V}, true); else m.write32(${A}, ${V});`;
+/** A store of V (and V2, the high word of an 8-byte store) at instruction k's operand (after addr()). */
+export function wr(size: number, k: number, V: string, V2 = '0'): string {
+  if (size === 1) return `if (${hit('w')}) wB[me][ml & 4095] = ${V}; else m.write8(ea(c, i${k}), ${V});`;
+  if (size === 8) return `if (${hit('w')} && (ml & 4095) <= 4088) { const v = wV[me]; v.setUint32(ml & 4095, ${V}, true); v.setUint32((ml & 4095) + 4, ${V2}, true); } else m.write64(ea(c, i${k}), ${V}, ${V2});`;
+  return `if (${hit('w')} && (ml & 4095) <= 4092) wV[me].setUint32(ml & 4095, ${V}, true); else m.write32(ea(c, i${k}), ${V});`;
 }
 
 

@@ -179,7 +179,7 @@ const testEbIb: Gen = (i, k) => {
     const [w, sh] = byteReg(i.rm, i.rex);
     return `{ const a = (r[${w}] >>> ${sh}) & 255, b = ${b}; ${byteAlu(TEST)} }`;
   }
-  return `{ c.bi = ${k}; ${addr(i, k).replace(/\ba\b/g, 'addr0')} const a = ${rd(1, 'addr0')}, b = ${b}; ${byteAlu(TEST)} }`;
+  return `{ c.bi = ${k}; ${addr(i, k)} const a = ${rd(1, k)}, b = ${b}; ${byteAlu(TEST)} }`;
 };
 
 /** cmovcc between registers at 4 or 8 bytes (a false condition still zero-extends a 32-bit destination). */
