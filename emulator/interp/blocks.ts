@@ -105,14 +105,16 @@ export class BlockCache {
     const b = bp.blocks[off];
     if (b !== undefined) return b;
     if (++bp.hits[off]! < this.hot) return null;
-    const made = this.region(a, pn);
+    const made = this.region(a, pn, bp);
     if (this.pages.get(pn) !== bp) return null; // dropped meanwhile (decoding does not write, but be safe)
-    bp.blocks[off] = made;
-    return made;
+    if (made === null) { bp.blocks[off] = null; return null; }
+    // The region's other blocks become entries too, where nothing is compiled yet.
+    for (const [start, entry] of made) if (bp.blocks[start - pn * PAGE] === undefined) bp.blocks[start - pn * PAGE] = entry;
+    return made.get(a)!;
   }
 
-  /** Gather and compile the region entered at `a` (blocks of page pn, breadth first); null if `a` cannot be fetched. */
-  private region(a: number, pn: number): Block | null {
+  /** Gather and compile the region entered at `a` (blocks of page pn, breadth first), its entries by address; null if `a` cannot be fetched. */
+  private region(a: number, pn: number, bp: BlockPage): Map<number, Block> | null {
     const blocks: RegionBlock[] = [];
     const seen = new Set<number>([a]);
     const queue = [a];
@@ -126,7 +128,9 @@ export class BlockCache {
       blocks.push(b);
       total += b.insns.length;
       for (const t of b.next) {
-        if (Math.floor(t / PAGE) === pn && !seen.has(t)) { seen.add(t); queue.push(t); }
+        // A block already compiled (a loop compiled before the function
+        // around it got hot) is left to its own region: run() chains to it.
+        if (Math.floor(t / PAGE) === pn && !seen.has(t) && !bp.blocks[t - pn * PAGE]) { seen.add(t); queue.push(t); }
       }
     }
     return compileRegion(blocks);

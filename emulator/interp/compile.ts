@@ -34,24 +34,36 @@ import type { InterpCpu } from './cpu.js';
 import { cond, getCF } from './flags.js';
 import { ea, pop, push } from './operands.js';
 import { genBranches, genInsn } from './gen.js';
+import { condJs } from './gen-util.js';
 import type { FlagState } from './gen-util.js';
+import * as C from './ops/control.js';
 import type { Insn } from './insn.js';
 import { TLB_MASK } from './memory.js';
 
-/** A compiled region: what run() and the block cache need of it. */
+/**
+ * An entry into a compiled region: what run() and the block cache need.
+ * Every block of a region is an entry (the function starts at its label),
+ * so run() re-entering a loop at any of its blocks (after a time check, a
+ * budget, a return from a call) runs the same function, and one loop is
+ * compiled (and warmed up by V8) once, not once per block it is entered at.
+ */
 export interface Block {
   /** All the instructions of the region, block after block (c.bi indexes this). */
   readonly insns: readonly Insn[];
+  /** The region's function; `entry` is the label to start at. */
+  readonly fn: RegionFn;
+  readonly entry: number;
   /** Instructions in the entry block (run() enters only with at least that much budget). */
   readonly first: number;
-  /** Run from the entry block while the budget allows; returns the instructions completed. */
-  readonly run: (c: InterpCpu, budget: number) => number;
   /** Its page's code was dropped: never run it again (chained blocks check). */
   dead: boolean;
   /** Chaining: the last two addresses execution continued at, and their blocks (-1: none). */
   t0: number; s0: Block | null;
   t1: number; s1: Block | null;
 }
+
+/** A region's function: run from block `entry` while the budget allows; returns the instructions completed. */
+export type RegionFn = (c: InterpCpu, budget: number, entry: number) => number;
 
 /** One basic block of a region and its static successors (addresses). */
 export interface RegionBlock {
@@ -73,6 +85,8 @@ interface Piece {
   reads: boolean;
   /** May stop the block before completing (fault, self-modified code). */
   stops: boolean;
+  /** A handler call compile.ts made (unconditional: the record is in the CPU object after it). */
+  call?: boolean;
 }
 
 function piece(code: string): Piece {
@@ -94,15 +108,62 @@ function flagState(code: string): FlagState | null {
   return op && size ? { op: Number(op[1]), size: Number(size[1]) } : null;
 }
 
+// ---- the lazy flags in locals ------------------------------------------
+
 /**
- * JavaScript for one block of a region: its instructions (global indices
- * from g0), the flag analysis applied. Leaves c.rip on the address where
- * execution continues.
+ * Inside a region the lazy-flag record (flags.ts: fOp, fSize, fDst*, fSrc*,
+ * fRes*, fCin) lives in JavaScript locals `$fOp`..., which V8 keeps in
+ * registers: a `cmp; je` costs no stores. The record goes back to the CPU
+ * object only where something else may see it: before a handler, cond(),
+ * getCF(), push/pop or a TLB miss (each may read the flags or fault, and a
+ * fault shows them to a signal handler), and at every return from the
+ * region. After a handler the locals are reloaded (it may set flags).
  */
-function genBlock(insns: Insn[], g0: number, templates: boolean): string {
+const FLAG_FIELDS = ['fOp', 'fSize', 'fDstLo', 'fDstHi', 'fSrcLo', 'fSrcHi', 'fResLo', 'fResHi', 'fCin'];
+const FLAG_REF = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin)\b/g;
+const FLAG_WRITE = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin) =[^=]/;
+/** `c`, after the record is stored back: the first argument of every call out. */
+const SPILL_C = `(${FLAG_FIELDS.map((f) => `c.${f} = $${f}`).join(', ')}, c)`;
+const RELOAD = FLAG_FIELDS.map((f) => `$${f} = c.${f};`).join(' ');
+const LOCALS = `let ${FLAG_FIELDS.map((f) => `$${f} = c.${f}`).join(', ')};`;
+
+/**
+ * A piece with the record in locals. `synced`: the CPU object already holds
+ * what the locals hold (no store needed before a call).
+ */
+function localFlags(code: string, synced: boolean): string {
+  const c = synced ? 'c' : SPILL_C;
+  return code.replace(FLAG_REF, '$$$1')
+    .replace(/\bh(\d+)\(c, i(\d+)\);/g, `{ h$1(${c}, i$2); ${RELOAD} }`)
+    .replace(/\b(cond|getCF|push|pop)\(c\b/g, `$1(${c}`)
+    .replace(/\bm\.(\w+)\(ea\(c, /g, `m.$1(ea(${c}, `)
+    .replace(/\breturn ([^;{}]+);/g, `return (${c}, $1);`);
+}
+
+/** Leave the region: the record back in the CPU, the instructions done returned. */
+const EXIT = `return (${SPILL_C}, done);`;
+
+// ---- blocks ----------------------------------------------------------------
+
+/** A block ending in a direct jcc/jmp exits by a JavaScript branch to its targets' labels (or returns), not through c.rip. */
+function directExit(insns: Insn[], templates: boolean): boolean {
+  const h = insns[insns.length - 1]!.handler;
+  return templates && (h === C.opJccJb || h === C.opJmpJb);
+}
+
+/**
+ * JavaScript for one block of a region (instructions numbered from g0),
+ * from after its budget check to where it continues: `goto` gives the code
+ * that continues at an address (a label of the region, or a return).
+ */
+function genBlock(insns: Insn[], g0: number, templates: boolean, goto: (a: number) => string): string {
   const pieces: Piece[] = [];
   let flags: FlagState | null = null;
-  insns.forEach((i, k) => {
+  const lastInsn = insns[insns.length - 1]!;
+  const direct = directExit(insns, templates);
+  const body = direct ? insns.slice(0, -1) : insns;
+  let handlerLast = false;
+  body.forEach((i, k) => {
     const g = g0 + k, last = k === insns.length - 1;
     const js = templates ? genInsn(i, g, flags) : null;
     if (js !== null) {
@@ -111,9 +172,14 @@ function genBlock(insns: Insn[], g0: number, templates: boolean): string {
       return;
     }
     const call = `c.bi = ${g}; c.rip = ${i.addr + i.len}; h${g}(c, i${g});${last ? '' : ` if (c.smc) return b0 + ${g + 1};`}`;
-    pieces.push(piece(call));
+    pieces.push({ ...piece(call), call: true });
     flags = null;
+    handlerLast = last;
   });
+  if (direct) {
+    const cond = lastInsn.handler === C.opJccJb ? condJs(lastInsn.op & 15, flags) : null;
+    pieces.push(piece(cond === null ? '' : `const taken = ${cond};`));
+  }
   // Backwards: are the flags an instruction leaves read before being overwritten?
   let live = true;
   for (let k = pieces.length - 1; k >= 0; k--) {
@@ -122,38 +188,56 @@ function genBlock(insns: Insn[], g0: number, templates: boolean): string {
     if (p.reads || p.stops) live = true;
     else if (p.writes) live = false;
   }
-  return pieces.map((p) => `    ${p.code}\n`).join('');
+  // Forwards: the record in locals, stored back only where the CPU object is stale.
+  let synced = false;
+  let code = '';
+  for (const p of pieces) {
+    code += `    ${localFlags(p.code, synced)}\n`;
+    synced = (synced || p.call === true) && !FLAG_WRITE.test(p.code);
+  }
+  code += `    done += ${insns.length};\n`;
+  if (direct) {
+    code += lastInsn.handler === C.opJccJb
+      ? `    if (taken) { ${goto(lastInsn.target)} }\n    ${goto(lastInsn.addr + lastInsn.len)}\n`
+      : `    ${goto(lastInsn.target)}\n`;
+    return code;
+  }
+  if (handlerLast) code += `    if (c.exit !== null || c.smc) ${EXIT}\n`;
+  return code;
 }
 
 /**
- * Compile a region into one function. `blocks[0]` is the entry; a
- * successor address that starts a block of the region continues there.
+ * Compile a region into one function, and return an entry for each of its
+ * blocks (by start address). A successor address that starts a block of the
+ * region continues there.
  */
-export function compileRegion(blocks: RegionBlock[], templates = true): Block {
+export function compileRegion(blocks: RegionBlock[], templates = true): Map<number, Block> {
   const insns: Insn[] = blocks.flatMap((b) => b.insns);
   const index = new Map<number, number>(blocks.map((b, n) => [b.insns[0]!.addr, n]));
+  const goto = (a: number): string => index.has(a) ? `L = ${index.get(a)}; continue;` : `c.rip = ${a}; ${EXIT}`;
   const params: string[] = ['cond', 'ea', 'getCF', 'push', 'pop'];
   const args: unknown[] = [cond, ea, getCF, push, pop];
   insns.forEach((i, g) => { params.push(`h${g}`, `i${g}`); args.push(i.handler, i); });
   let body = `  const r = c.r, m = c.mem, rTL = m.rTagLo, rTH = m.rTagHi, rB = m.rBytes, rV = m.rView, wTL = m.wTagLo, wTH = m.wTagHi, wB = m.wBytes, wV = m.wView, xd = c.xd, TLB = ${TLB_MASK};\n`;
-  body += '  let done = 0, L = 0;\n  for (;;) switch (L) {\n';
+  body += `  ${LOCALS}\n  let done = 0, L = entry;\n  for (;;) switch (L) {\n`;
   let g0 = 0;
   blocks.forEach((b, n) => {
     const len = b.insns.length, start = b.insns[0]!.addr;
-    body += `  case ${n}: {\n    if (done + ${len} > budget) { c.rip = ${start}; return done; }\n`;
+    body += `  case ${n}: {\n    if (done + ${len} > budget) { c.rip = ${start}; ${EXIT} }\n`;
     body += `    const b0 = done - ${g0}; c.bd = b0;\n`;
-    body += genBlock(b.insns, g0, templates);
-    body += `    done += ${len};\n`;
-    const lastInsn = b.insns[len - 1]!;
+    body += genBlock(b.insns, g0, templates, goto);
     const inner = b.next.filter((a) => index.has(a));
-    if (!(templates && genInsn(lastInsn, g0 + len - 1, null) !== null)) body += '    if (c.exit !== null || c.smc) return done;\n';
-    if (inner.length > 0) body += `    { const nx = c.rip; ${inner.map((a) => `if (nx === ${a}) { L = ${index.get(a)}; continue; }`).join(' ')} }\n`;
-    body += '    return done;\n  }\n';
+    if (!directExit(b.insns, templates)) {
+      if (inner.length > 0) body += `    { const nx = c.rip; ${inner.map((a) => `if (nx === ${a}) { L = ${index.get(a)}; continue; }`).join(' ')} }\n`;
+      body += `    ${EXIT}\n`;
+    }
+    body += '  }\n';
     g0 += len;
   });
-  body += '  default: return done;\n  }\n';
+  body += `  default: ${EXIT}\n  }\n`;
   const name = `region_${blocks[0]!.insns[0]!.addr.toString(16)}`;
-  const make = new Function(...params, `return function ${name}(c, budget) {\n${body}};`) as (...a: unknown[]) => (c: InterpCpu, budget: number) => number;
-  return { insns, first: blocks[0]!.insns.length, run: make(...args), dead: false, t0: -1, s0: null, t1: -1, s1: null };
+  const make = new Function(...params, `return function ${name}(c, budget, entry) {\n${body}};`) as (...a: unknown[]) => RegionFn;
+  const fn = make(...args);
+  return new Map(blocks.map((b, n) => [b.insns[0]!.addr, { insns, fn, entry: n, first: b.insns.length, dead: false, t0: -1, s0: null, t1: -1, s1: null }]));
 }
 

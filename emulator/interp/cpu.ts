@@ -107,6 +107,7 @@ export class InterpCpu implements Cpu {
   run(budget: RunBudget): CpuExit {
     this.exit = null;
     let n = budget.instructions;
+    const n0 = n;
     // The clock is first read at the first time check (after 65536
     // instructions), not on entry: a syscall-heavy guest enters run() once
     // per syscall and most entries never get that far. The slice may so run
@@ -133,10 +134,17 @@ export class InterpCpu implements Cpu {
               if (prev.t0 === -1 || prev.t0 === rip) { prev.t0 = rip; prev.s0 = b; } else { prev.t1 = rip; prev.s1 = b; }
             }
           }
+          // A compiled block that does not fit the budget left: end the
+          // slice before it (the budget is an upper bound) rather than
+          // interpret into its middle, which would start blocks, and so
+          // regions, at addresses a loop is otherwise never entered at.
+          // With nothing run yet (a budget smaller than the block:
+          // single-stepping), interpret.
+          if (b !== null && b.first > n && n < n0) break;
           if (b !== null && b.first <= n) {
             block = b;
             this.smc = false;
-            const done = b.run(this, n < 65536 ? n : 65536);
+            const done = b.fn(this, n < 65536 ? n : 65536, b.entry);
             block = null;
             n -= done;
             this.icount += done;
