@@ -20,8 +20,9 @@ const file = path.join(__dirname, 'kemu-bundle.cjs');
 const cacheFile = `${file}.v8cache`;
 let cachedData;
 try { cachedData = fs.readFileSync(cacheFile); } catch { cachedData = undefined; }
-const src = fs.readFileSync(file, 'utf8').replace(/^#!.*/, '');
-const script = new vm.Script(Module.wrap(src), { filename: file, cachedData });
+// The build wrote the bundle as a CommonJS module function (Module.wrap), ready to compile.
+const src = fs.readFileSync(file, 'utf8');
+const script = new vm.Script(src, { filename: file, cachedData });
 if (process.env.KEMU_WRITE_CODE_CACHE) {
   process.on('exit', () => { fs.writeFileSync(cacheFile, script.createCachedData()); });
 }
