@@ -35,6 +35,9 @@ export const PAGE_SHIFT = 12;
  *   non-canonical address or a privileged instruction.
  * - `hlt`: `hlt` in user mode, which Linux turns into #GP -> SIGSEGV.
  * - `int3`: breakpoint (#BP -> SIGTRAP). RIP is past the int3.
+ * - `db`: debug trap (#DB -> SIGTRAP) after an instruction that began with
+ *   EFLAGS.TF set (`icebp` false: single-step) or after int1/icebp (F1,
+ *   `icebp` true). RIP is past the instruction.
  * - `budget`: the instruction or time budget ran out; nothing happened.
  */
 export type CpuExit =
@@ -45,6 +48,7 @@ export type CpuExit =
   | { kind: 'gp' }
   | { kind: 'hlt' }
   | { kind: 'int3' }
+  | { kind: 'db'; icebp: boolean }
   | { kind: 'budget' };
 
 export type Access = 'read' | 'write' | 'exec';

@@ -19,7 +19,7 @@ import {
 } from '../abi/syscalls.js';
 import { out_of_memory } from './oom_kill.js';
 import {
-  FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, SIGFPE, SIGILL, SIGSEGV, SIGTRAP
+  FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, TRAP_BRKPT, TRAP_TRACE
 } from '../abi/signal.js';
 import type { Kernel } from './kernel.js';
 import { finish_wait } from './wait.js';
@@ -213,6 +213,9 @@ export class Scheduler {
       case 'ud': force_sig_fault(t, SIGILL, ILL_ILLOPN, t.cpu!.getReg(RIP), 6, 0); break;
       case 'de': force_sig_fault(t, SIGFPE, FPE_INTDIV, t.cpu!.getReg(RIP), 0, 0); break;
       case 'int3': force_sig_fault(t, SIGTRAP, SI_KERNEL, 0n, 3, 0); break;
+      // Linux arch/x86/kernel/traps.c exc_debug_user -> send_sigtrap(regs, 0, get_si_code(dr6)):
+      // TF's single-step is DR_STEP, TRAP_TRACE; icebp leaves DR6 empty, TRAP_BRKPT; si_addr the RIP after it, trapno 1.
+      case 'db': force_sig_fault(t, SIGTRAP, exit.icebp ? TRAP_BRKPT : TRAP_TRACE, t.cpu!.getReg(RIP), 1, 0); break;
       // Linux arch/x86/kernel/traps.c do_general_protection: SIGSEGV, si_code SI_KERNEL, si_addr 0.
       case 'gp': case 'hlt': force_sig_fault(t, SIGSEGV, SI_KERNEL, 0n, 13, 0); break;
     }

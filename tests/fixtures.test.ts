@@ -53,6 +53,7 @@ const KNOWN_DEVIATIONS: Record<string, Record<string, string>> = {
   unicorn: {
     'cpu-fpround-ftz': 'Unicorn 2.0 ignores MXCSR.FTZ (a tiny result stays denormal) and sets none of MXCSR\'s sticky exception flags '
       + '(lockstep exceptions sse-ftz and sse-exception-flags)',
+    'cpu-trap-icebp': 'Unicorn 2.0 raises #UD for int1/icebp (F1): SIGILL where Linux gives SIGTRAP with TRAP_BRKPT (lockstep exception unicorn-icebp-ud)',
   },
 };
 

@@ -12,7 +12,7 @@
 import { PAGE_SIZE } from '../engine.js';
 import type { Cpu, CpuExit, RunBudget } from '../engine.js';
 import {
-  FLAG_FIXED, FLAG_IF, FS_BASE, FXSAVE_FCW, FXSAVE_FSW, FXSAVE_FTW, FXSAVE_MXCSR, FXSAVE_MXCSR_MASK,
+  FLAG_FIXED, FLAG_IF, FLAG_TF, FS_BASE, FXSAVE_FCW, FXSAVE_FSW, FXSAVE_FTW, FXSAVE_MXCSR, FXSAVE_MXCSR_MASK,
   FXSAVE_SIZE, FXSAVE_ST0, FXSAVE_XMM0, GS_BASE, MXCSR_INITIAL, REG_COUNT, RFLAGS,
   RFLAGS_INITIAL, RIP,
 } from '../regs.js';
@@ -26,6 +26,8 @@ import type { Insn } from './insn.js';
 import { GuestMemory, Trap } from './memory.js';
 
 const EXIT_BUDGET: CpuExit = Object.freeze({ kind: 'budget' });
+/** #DB after an instruction that began with TF set (SDM vol. 3 17.3.1.4: single-step trap). */
+const EXIT_STEP: CpuExit = Object.freeze({ kind: 'db', icebp: false });
 
 /** Options of an interp CPU. */
 export interface InterpOptions {
@@ -120,7 +122,8 @@ export class InterpCpu implements Cpu {
     try {
       let prev: Block | null = null;
       while (n > 0) {
-        if (this.useBlocks) {
+        // TF: one instruction at a time, each followed by the #DB trap (no regions).
+        if (this.useBlocks && (this.flags & FLAG_TF) === 0) {
           // Chained: a block remembers the blocks that followed it (two slots).
           const rip = this.rip;
           let b: Block | null = null;
@@ -164,11 +167,16 @@ export class InterpCpu implements Cpu {
         const i = this.fetch(this.rip);
         insn = i;
         this.rip = i.addr + i.len;
+        const step = this.flags & FLAG_TF; // TF as the instruction began (popf setting it traps only after the next one)
         i.handler(this, i);
         insn = null;
         n--;
         this.icount++;
+        // A syscall or int3 exits first: Linux masks TF on syscall entry and
+        // the trap comes after the next instruction (this machine: stepping
+        // over `syscall` traps at the instruction after the one after it).
         if (this.exit !== null) return this.exit;
+        if (step !== 0) return EXIT_STEP;
         if (++ticks >= 65536) {
           ticks = 0;
           const now = Date.now();

@@ -109,6 +109,11 @@ export const EXCEPTIONS: LockstepException[] = [
     matches: (i, d) => i.name === 'popcnt' && d.differences[0]!.startsWith('exit: reference {"kind":"ud"}'),
   },
   {
+    name: 'unicorn-icebp-ud',
+    why: 'int1/icebp (F1): the CPU raises #DB, a trap (Linux: SIGTRAP, TRAP_BRKPT, si_addr past it; fixtures/cpu-trap icebp, captured natively); Unicorn 2.0 raises #UD',
+    matches: (i, d) => i.op === 0xf1 && d.differences[0]!.startsWith('exit: reference {"kind":"ud"}'),
+  },
+  {
     name: 'no-bmi-tzcnt-lzcnt',
     why: 'F3 0F BC / F3 0F BD: the CPU model has no BMI1 and no LZCNT (emulator/cpuid.ts), where the SDM says the F3 prefix is ignored and they run as bsf / bsr; Unicorn runs them as tzcnt / lzcnt whatever CPUID says',
     matches: (i) => i.rep === 0xf3 && (i.op === 0x1bc || i.op === 0x1bd),

@@ -56,6 +56,8 @@ const EXIT_DE: CpuExit = Object.freeze({ kind: 'de' });
 const EXIT_GP: CpuExit = Object.freeze({ kind: 'gp' });
 const EXIT_HLT: CpuExit = Object.freeze({ kind: 'hlt' });
 const EXIT_INT3: CpuExit = Object.freeze({ kind: 'int3' });
+const EXIT_STEP: CpuExit = Object.freeze({ kind: 'db', icebp: false });
+const EXIT_ICEBP: CpuExit = Object.freeze({ kind: 'db', icebp: true });
 const EXIT_BUDGET: CpuExit = Object.freeze({ kind: 'budget' });
 
 /** Closes the engine of a Cpu that was dropped without dispose() (a kernel bug, but 3 MB each). */
@@ -291,7 +293,8 @@ export class UnicornCpu implements Cpu {
   /** Map an exception vector (Intel SDM vol. 3 table 6-1) to an exit. */
   private interrupt(uc: UcHandle, intno: number): CpuExit {
     switch (intno) {
-      case C.X86_DB: case C.X86_BP: return EXIT_INT3; // traps: RIP is past the instruction
+      case C.X86_BP: return EXIT_INT3; // traps: RIP is past the instruction
+      case C.X86_DB: return this.debugTrap();
       case C.X86_UD: return EXIT_UD;
       case C.X86_MF: case C.X86_XM: return EXIT_DE; // x87 / SIMD FP error: SIGFPE too
       case C.X86_DE: this.clearPendingException(uc); return EXIT_DE;
@@ -306,6 +309,15 @@ export class UnicornCpu implements Cpu {
     }
     this.clearPendingException(uc); // #DF, #TS, #NP, #SS, #AC
     return EXIT_GP;
+  }
+
+  /**
+   * #DB, a trap (RIP past the instruction): int1/icebp (F1) when TF is clear,
+   * else the single-step trap of TF (no debug registers here to raise any other).
+   */
+  private debugTrap(): CpuExit {
+    const icebp = (this.regs[RFLAGS] & 0x100n) === 0n && this.segments.byteAt(this.regs[RIP] - 1n) === 0xf1;
+    return icebp ? EXIT_ICEBP : EXIT_STEP;
   }
 
   private fault(memType: number, addr: bigint): CpuExit {

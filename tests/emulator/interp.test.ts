@@ -193,6 +193,32 @@ describe('interp engine', () => {
       return cpu;
     }
 
+    it('popf setting TF inside a compiled region leaves it: each following instruction then traps alone', () => {
+      const cpu = compiled(`
+        mov ecx, 300
+      spin:
+        dec ecx
+        jnz spin
+        pushf
+        or qword ptr [rsp], 0x100
+        popf
+        mov eax, 1
+      second:
+        mov ebx, 2
+      third:
+        hlt`);
+      cpu.setReg(RSP, DATA + 0x1000n);
+      const at = (label: string): bigint => CODE + BigInt(asm(`mov ecx, 300\nspin:\ndec ecx\njnz spin\npushf\nor qword ptr [rsp], 0x100\npopf\nmov eax, 1\n${label === 'third' ? 'mov ebx, 2' : ''}`).length);
+      const budget = { instructions: 100_000, timeoutMs: 10_000 };
+      expect(cpu.run(budget)).to.deep.equal({ kind: 'db', icebp: false });
+      expect(cpu.getReg(RIP)).to.equal(at('second'));
+      expect([cpu.getReg(RAX), cpu.getReg(RBX)]).to.deep.equal([1n, 0n]);
+      expect(cpu.run(budget)).to.deep.equal({ kind: 'db', icebp: false });
+      expect(cpu.getReg(RIP)).to.equal(at('third'));
+      expect(cpu.getReg(RBX)).to.equal(2n);
+      expect(cpu.run(budget)).to.deep.equal({ kind: 'hlt' }); // a fault, not a trap after it
+    });
+
     it('a store that patches a later instruction of the same block takes effect', () => {
       const cpu = compiled(`
         xor ecx, ecx
@@ -681,6 +707,22 @@ describe('interp engine', () => {
       expect(h.exit).to.deep.equal({ kind: 'hlt' });
       expect(h.reg(RIP)).to.equal(CODE + 1n);
       expect(run('ud2').exit).to.deep.equal({ kind: 'ud' });
+    });
+
+    it('int $3 (cd 03) is int3; int1 (f1) is a #DB trap with RIP past it; int 0x80 is #GP', () => {
+      expect(run('.byte 0xcd, 0x03').exit).to.deep.equal({ kind: 'int3' });
+      expect(run('.byte 0xcd, 0x03').reg(RIP)).to.equal(CODE + 2n);
+      expect(run('.byte 0xf1').exit).to.deep.equal({ kind: 'db', icebp: true });
+      expect(run('.byte 0xf1').reg(RIP)).to.equal(CODE + 1n);
+      expect(run('int 0x80').exit).to.deep.equal({ kind: 'gp' });
+    });
+
+    it('with TF set by popf, the instruction after popf ends run() with a single-step #DB, RIP past it', () => {
+      const m = run('pushf\nor qword ptr [rsp], 0x100\npopf\nmov eax, 1\nmov ebx, 2\nhlt');
+      expect(m.exit).to.deep.equal({ kind: 'db', icebp: false });
+      expect(m.reg(RAX)).to.equal(1n);
+      expect(m.reg(RBX)).to.equal(0n);
+      expect(m.reg(RIP)).to.equal(CODE + BigInt(asm('pushf\nor qword ptr [rsp], 0x100\npopf\nmov eax, 1').length));
     });
 
     it('endbr64, pause and multi-byte nops do nothing', () => {

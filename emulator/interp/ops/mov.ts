@@ -8,7 +8,7 @@ import type { InterpCpu } from '../cpu.js';
 import { cond, FLAGS_USER, getFlags, setArith } from '../flags.js';
 import { Trap } from '../memory.js';
 import type { Handler, Insn } from '../insn.js';
-import { FLAG_FIXED, FLAG_IF, FLAGS_ARITH } from '../../regs.js';
+import { FLAG_FIXED, FLAG_IF, FLAG_TF, FLAGS_ARITH } from '../../regs.js';
 import {
   ea, eaPair, getReg, pop, push, readE, readG, readMem, readRmw, setReg, stackSize, trunc,
   writeE, writeG, writeMem, writeRmw,
@@ -265,6 +265,8 @@ export const opPopf: Handler = (c, i) => {
   const keep = s === 2 ? ~0xffff : 0;
   const f = getFlags(c);
   c.flags = (((f & keep) | (v & FLAGS_USER & ~keep)) | FLAG_FIXED | FLAG_IF) >>> 0;
+  // TF now set: leave a compiled region here (as after a store to code), run() single-steps from the next instruction.
+  if (c.flags & FLAG_TF) c.smc = true;
 };
 /** 9F: lahf. */
 export const opLahf: Handler = (c) => { const f = getFlags(c); c.r[0] = ((c.r[0]! & 0xffff00ff) | ((f & 0xd5 | 2) << 8)) >>> 0; };

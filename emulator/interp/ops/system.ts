@@ -27,8 +27,17 @@ export const opSyscall: Handler = (c) => {
 
 export const opUd: Handler = () => { throw new Trap({ kind: 'ud' }); };
 export const opUd2 = opUd;
-/** Privileged or I/O instructions in user mode: #GP. */
-export const opPrivileged: Handler = () => { throw new Trap({ kind: 'gp' }); };
+const EXIT_ICEBP = Object.freeze({ kind: 'db' as const, icebp: true });
+
+/**
+ * Privileged or I/O instructions in user mode: #GP. F1 (int1/icebp) has this
+ * handler in table.ts but is not privileged: a #DB trap, RIP past it (this
+ * machine: SIGTRAP, TRAP_BRKPT, si_addr the next instruction).
+ */
+export const opPrivileged: Handler = (c, i) => {
+  if (i.op === 0xf1) { c.exit = EXIT_ICEBP; return; }
+  throw new Trap({ kind: 'gp' });
+};
 /**
  * 0F 20-23: mov to or from a control or debug register. #GP in user mode,
  * but a register that does not exist (cr9-cr15, dr8-dr15 with REX.R; the
@@ -50,8 +59,15 @@ export const opClflushMb: Handler = (c, i) => { c.mem.read8(ea(c, i)); };
 export const opHlt: Handler = () => { throw new Trap({ kind: 'hlt' }); };
 /** CC: int3. RIP is left past the instruction, as #BP does. */
 export const opInt3: Handler = (c) => { c.exit = EXIT_INT3; };
-/** CD: int Ib. Linux's IDT gives user mode only int3 and int 0x80 (the 32-bit ABI, not emulated): #GP. */
-export const opIntIb: Handler = () => { throw new Trap({ kind: 'gp' }); };
+/**
+ * CD: int Ib. Linux's IDT (arch/x86/kernel/idt.c: the DPL 3 gates X86_TRAP_BP and, with IA32
+ * emulation, IA32_SYSCALL_VECTOR) gives user mode `int 3`, which is int3 (this machine: SIGTRAP,
+ * SI_KERNEL, trapno 3), and int 0x80 (the 32-bit ABI, not emulated); any other vector is #GP.
+ */
+export const opIntIb: Handler = (c, i) => {
+  if (i.imm === 3) { c.exit = EXIT_INT3; return; }
+  throw new Trap({ kind: 'gp' });
+};
 
 /** 90, 0F 1F (nop Ev), 0F 18-1F hints, F3 90 pause, F3 0F 1E FA endbr64, fences, prefetches. */
 export const opNop: Handler = () => {};
