@@ -31,7 +31,10 @@ export interface F80 { se: number; m: bigint }
 
 /** Exception flags raised by the last operation (FSW/MXCSR bit positions: IE 0, DE 1, ZE 2, OE 3, UE 4, PE 5). */
 export let raised = 0;
-export function clearRaised(): void { raised = 0; tiny = false; }
+export function clearRaised(): void { raised = 0; tiny = false; up = false; }
+
+/** Whether the last rounding increased the magnitude (x87 C1 after an inexact result: SDM vol. 1 8.1.3.1). */
+export let up = false;
 
 export const F80_INDEFINITE: F80 = { se: 0xffff, m: 0xc000000000000000n };
 
@@ -87,11 +90,11 @@ function shiftRound(m: bigint, sh: number, s: number, rc: number): bigint {
   switch (rc) {
     case RC_NEAREST: {
       const half = 1n << (big - 1n);
-      if (rem > half || (rem === half && (q & 1n) === 1n)) q++;
+      if (rem > half || (rem === half && (q & 1n) === 1n)) { q++; up = true; }
       break;
     }
-    case RC_DOWN: if (s) q++; break;
-    case RC_UP: if (!s) q++; break;
+    case RC_DOWN: if (s) { q++; up = true; } break;
+    case RC_UP: if (!s) { q++; up = true; } break;
   }
   return q;
 }
@@ -105,9 +108,9 @@ export let tiny = false;
 
 /** Tininess after rounding: (-1)^s m 2^e (leading bit at 2^top) rounded to fmt.prec bits with no exponent limit is below 2^emin. */
 function isTiny(s: number, m: bigint, e: number, top: number, fmt: Fmt, rc: number): boolean {
-  const saved = raised;
+  const saved = raised, savedUp = up;
   const q = shiftRound(m, top - (fmt.prec - 1) - e, s, rc);
-  raised = saved;
+  raised = saved; up = savedUp;
   return bitLength(q) <= fmt.prec || top + 1 < fmt.emin;
 }
 
@@ -116,7 +119,7 @@ function isTiny(s: number, m: bigint, e: number, top: number, fmt: Fmt, rc: numb
  * exponent of its last place, or an infinity / largest finite on overflow.
  */
 export function round(s: number, m: bigint, e: number, fmt: Fmt, rc: number): Unpacked {
-  tiny = false;
+  tiny = false; up = false;
   if (m === 0n) return { cls: CLS_ZERO, s, m: 0n, e: 0 };
   const len = bitLength(m);
   const top = e + len - 1; // exponent of the leading bit
@@ -130,7 +133,8 @@ export function round(s: number, m: bigint, e: number, fmt: Fmt, rc: number): Un
   const newTop = ulp + bitLength(q) - 1;
   if (newTop > fmt.emax) {
     raised |= 0x28;
-    const toInf = rc === RC_NEAREST || (rc === RC_UP && !s) || (rc === RC_DOWN && s);
+    const toInf = rc === RC_NEAREST || (rc === RC_UP && s === 0) || (rc === RC_DOWN && s === 1);
+    up = toInf;
     if (toInf) return { cls: CLS_INF, s, m: 0n, e: 0 };
     return { cls: CLS_NUM, s, m: (1n << BigInt(fmt.prec)) - 1n, e: fmt.emax - (fmt.prec - 1) };
   }

@@ -52,13 +52,13 @@ export class Fpu {
     this.tags |= 1 << p;
   }
 
-  /** Push; into a register still in use (stack overflow) the indefinite goes instead, IE, SF and C1 set. */
+  /** Push; into a register still in use (stack overflow) the indefinite goes instead, IE, SF and C1 set; else C1 is cleared (SDM FLD). */
   push(v: F80): void {
     this.top = (this.top - 1) & 7;
     if ((this.tags & (1 << this.top)) !== 0) {
       this.sw |= 0x241;
       v = { se: 0xffff, m: 0xc000000000000000n };
-    }
+    } else this.sw &= ~0x200;
     this.set(0, v);
   }
 

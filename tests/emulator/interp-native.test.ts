@@ -320,8 +320,19 @@ function generateX87(per: number): X87Case[] {
     'fucomi st(0), st(1)', 'fcom st(1)', 'fucom st(1)', 'ftst', 'fxam', 'fscale', 'fxtract', 'fld1', 'fldpi', 'fldl2e', 'fldln2', 'fldz',
     'fst qword ptr [rbx]\n  fld qword ptr [rbx]', 'fst dword ptr [rbx]\n  fld dword ptr [rbx]', 'fistp qword ptr [rbx]\n  fild qword ptr [rbx]',
     // (no fisttp: it is SSE3, which CPUID does not report, so interp decodes it as #UD)
-    'fist dword ptr [rbx]\n  fild dword ptr [rbx]', 'fistp word ptr [rbx]\n  fild word ptr [rbx]']) {
+    'fist dword ptr [rbx]\n  fild dword ptr [rbx]', 'fistp word ptr [rbx]\n  fild word ptr [rbx]',
+    // C1 as the store leaves it (rounded up or not, overflow, underflow), and after a stack overflow and underflow.
+    'fst qword ptr [rbx]', 'fst dword ptr [rbx]', 'fstp qword ptr [rbx]', 'fist dword ptr [rbx]', 'fchs', 'fxch st(1)\n  fabs',
+    'fld1\n  fld1\n  fld1\n  fld1\n  fld1\n  fld1\n  fldz', 'fstp st(0)\n  fstp st(0)\n  fadd st(0), st(1)', 'fstp st(0)\n  fstp st(0)\n  fst qword ptr [rbx]']) {
     for (let k = 0; k < per; k++) out.push({ text, a: f80(next), b: f80(next), cw: cws[Number(next() % BigInt(cws.length))]! });
+  }
+  // Stores at the ends of the double and float ranges under every rounding and precision control:
+  // overflow to infinity or to the largest finite value (C1 says which), underflow, values that round to the limits.
+  const edges: [bigint, number][] = [[0xc000000000000001n, 0x7000], [0xc000000000000001n, 0x3bf9], [0xfffffffffffff800n, 0x43fe],
+    [0xfffffffffffffc00n, 0x43fe], [0xffffffffffffffffn, 0x43fe], [0x8000000000000000n, 0x3c01], [0xffffffffffffffffn, 0x3c00],
+    [0xffffff8000000000n, 0x407e], [0xffffffffffffffffn, 0x407e], [0xffffffffffffffffn, 0x3f80], [0x8000000000000001n, 0x3bcd]];
+  for (const text of ['fst qword ptr [rbx]', 'fst dword ptr [rbx]', 'fstp qword ptr [rbx]']) {
+    for (const [m, e] of edges) for (const cw of cws) for (const sign of [0, 0x8000]) out.push({ text, a: [m, e | sign], b: [1n << 63n, 0x3fff], cw });
   }
   return out;
 }
@@ -342,7 +353,7 @@ function x87Program(cases: X87Case[]): string {
 
 describe('interp engine agrees with this machine\'s CPU on x87 instructions', function () {
   this.timeout(120_000);
-  for (const [modeName, opts] of MODES) it(`ST0, ST1, condition codes, TOP and EFLAGS after every case match native execution (${modeName})`, function () {
+  for (const [modeName, opts] of MODES) it(`ST0, ST1, condition codes (C1 included), TOP and EFLAGS after every case match native execution (${modeName})`, function () {
     if (!native) this.skip();
     mode = opts;
     const cases = generateX87(64);
@@ -360,7 +371,7 @@ describe('interp engine agrees with this machine\'s CPU on x87 instructions', fu
       const diffs: string[] = [];
       if (hex(want, o) !== hex(got, o)) diffs.push(`st0 got ${hex(got, o)} want ${hex(want, o)}`);
       if (hex(want, o + 16) !== hex(got, o + 16)) diffs.push(`st1 got ${hex(got, o + 16)} want ${hex(want, o + 16)}`);
-      const sw = (b: Buffer) => b.readUInt16LE(o + 32) & 0x7d00; // C3 TOP C2 C0 (C1 and exception flags not emulated exactly)
+      const sw = (b: Buffer) => b.readUInt16LE(o + 32); // the whole FSW: B C3 TOP C2 C1 C0 ES SF and the exception flags
       if (sw(want) !== sw(got)) diffs.push(`fsw got 0x${sw(got).toString(16)} want 0x${sw(want).toString(16)}`);
       const fl = (b: Buffer) => b.readUInt32LE(o + 40) & ARITH;
       if (fl(want) !== fl(got)) diffs.push(`flags got 0x${fl(got).toString(16)} want 0x${fl(want).toString(16)}`);

@@ -8,8 +8,11 @@
  *
  * KNOWN GAPS: the transcendental instructions (fsin, fcos, fsincos, fptan,
  * fpatan, f2xm1, fyl2x, fyl2xp1) compute in float64 and are not bit-exact;
- * stack overflow/underflow is not detected (tags are kept, C1 is not set);
  * exceptions are always treated as masked; FIP/FDP read as zero.
+ *
+ * C1 (SDM vol. 1 8.1.3.1): after a rounded result, whether it was rounded
+ * up in magnitude; after a stack fault, 1 for overflow and 0 for underflow;
+ * 0 after the instructions that round nothing.
  */
 
 import type { InterpCpu } from '../cpu.js';
@@ -33,8 +36,39 @@ function fmtOf(f: Fpu): Fmt {
 function st(f: Fpu, i: number): Unpacked { return F.unpackF80(f.get(i)); }
 function put(f: Fpu, i: number, u: Unpacked): void { f.set(i, F.packF80(u)); }
 function pushU(f: Fpu, u: Unpacked): void { f.push(F.packF80(u)); }
-/** Record exception flags raised by the operation in FSW. */
-function flagsOut(f: Fpu): void { f.sw |= F.raised & 0x3f; }
+/**
+ * Record the exception flags the operation raised in FSW, and C1: 1 when the
+ * result was rounded up in magnitude (an inexact result, SDM vol. 1 8.1.3.1),
+ * else 0 (also after a stack underflow, whose indefinite is not rounded).
+ */
+function flagsOut(f: Fpu): void {
+  f.sw = (f.sw & ~C1) | (F.raised & 0x3f) | (F.up ? C1 : 0) | (pendingDE && (F.raised & 5) === 0 ? 2 : 0);
+  pendingDE = false;
+}
+/** A denormal operand was seen: DE, unless the operation turns out invalid or a division by zero (checked natively). */
+let pendingDE = false;
+/** A finite nonzero value below the smallest normal of `fmt`: a denormal operand (FSW.DE, SDM vol. 1 8.5.2). */
+function denormal(u: Unpacked, fmt: Fmt): boolean { return u.cls === F.CLS_NUM && u.e + F.bitLength(u.m) - 1 < fmt.emin; }
+/** DE (at flagsOut) when a register operand is denormal and none is a NaN. */
+function checkDE(...us: Unpacked[]): void {
+  pendingDE = us.some((u) => denormal(u, F.FMT_F80)) && !us.some((u) => u.cls === F.CLS_NAN);
+}
+/** A value loaded from m32/m64: DE when it is denormal in that format (an m80 never raises it: SDM FLD). */
+function loaded(f: Fpu, u: Unpacked, fmt: Fmt): Unpacked { if (denormal(u, fmt)) f.sw |= 2; return u; }
+const isSNaN = (u: Unpacked): boolean => u.cls === F.CLS_NAN && (u.m & (1n << 62n)) === 0n;
+
+/**
+ * Compare for fcom/fucom/ftst/fcomi: IE on a NaN operand (any NaN for the ordered fcom, fcomi and
+ * ftst; a signalling one for fucom, fucomi), else DE on a denormal operand (`bFmt`: b's memory format).
+ */
+function fcompare(f: Fpu, a: Unpacked, b: Unpacked, ordered: boolean, bFmt: Fmt = F.FMT_F80): number {
+  if (a.cls === F.CLS_NAN || b.cls === F.CLS_NAN) { if (ordered || isSNaN(a) || isSNaN(b)) f.sw |= 1; }
+  else if (denormal(a, F.FMT_F80) || denormal(b, bFmt)) f.sw |= 2;
+  return F.compare(a, b);
+}
+
+/** Instructions that compute nothing to round (fxch, fchs, fabs, fst st(i), fcomi, ...) clear C1 (SDM: "C1 set to 0"). */
+function clearC1(f: Fpu): void { f.sw &= ~C1; }
 
 // ---- memory operands --------------------------------------------------------------------
 
@@ -56,6 +90,7 @@ function loadInt(c: InterpCpu, a: number, size: number): Unpacked {
 function storeFloat(c: InterpCpu, a: number, u: Unpacked, size: number): void {
   const f = c.fpu;
   if (size === 10) {
+    clearC1(f);
     const p = F.packF80(u);
     c.mem.probeWrite(a, 10);
     c.mem.write32(a, Number(p.m & 0xffffffffn)); c.mem.write32(a + 4, Number(p.m >> 32n)); c.mem.write16(a + 8, p.se);
@@ -71,7 +106,7 @@ function storeInt(c: InterpCpu, a: number, u: Unpacked, size: number, truncate: 
   const f = c.fpu;
   const bits = BigInt(size * 8);
   let v: bigint;
-  if (u.cls === F.CLS_NAN || u.cls === F.CLS_INF) v = -(1n << (bits - 1n));
+  if (u.cls === F.CLS_NAN || u.cls === F.CLS_INF) { v = -(1n << (bits - 1n)); f.sw = (f.sw & ~C1) | 1; }
   else {
     v = F.roundToInt(u, truncate ? F.RC_ZERO : rc(f));
     // C1: 1 when an inexact result was rounded up in magnitude, else 0 (SDM FIST; checked natively).
@@ -113,15 +148,16 @@ function setEflags(c: InterpCpu, cmp: number): void {
 }
 
 /** ST0 op mem (D8, DA, DC, DE memory forms). */
-function memArith(c: InterpCpu, i: Insn, load: (c: InterpCpu, a: number) => Unpacked): void {
+function memArith(c: InterpCpu, i: Insn, load: (c: InterpCpu, a: number) => Unpacked, fmt: Fmt): void {
   const f = c.fpu, op = i.reg & 7;
   const b = load(c, ea(c, i));
   const a = st(f, 0);
   if (op === 2 || op === 3) {
-    setCC(f, F.compare(a, b));
+    setCC(f, fcompare(f, a, b, true, fmt));
     if (op === 3) f.pop();
     return;
   }
+  pendingDE = (denormal(a, F.FMT_F80) || denormal(b, fmt)) && a.cls !== F.CLS_NAN && b.cls !== F.CLS_NAN;
   put(f, 0, arith(f, op, a, b));
   flagsOut(f);
 }
@@ -130,10 +166,11 @@ function memArith(c: InterpCpu, i: Insn, load: (c: InterpCpu, a: number) => Unpa
 function regArith(c: InterpCpu, i: Insn, toSti: boolean, pop: boolean): void {
   const f = c.fpu, op = i.reg & 7, k = i.rm & 7;
   if (op === 2 || op === 3) {
-    setCC(f, F.compare(st(f, 0), st(f, k)));
+    setCC(f, fcompare(f, st(f, 0), st(f, k), true));
     if (op === 3) f.pop();
     return;
   }
+  checkDE(st(f, 0), st(f, k));
   if (!toSti) put(f, 0, arith(f, op, st(f, 0), st(f, k)));
   else put(f, k, arith(f, op < 4 ? op : op ^ 1, st(f, k), st(f, 0)));
   flagsOut(f);
@@ -163,8 +200,10 @@ function remainder(f: Fpu, nearest: boolean): void {
   if (a.cls !== F.CLS_NUM || b.cls !== F.CLS_NUM) {
     if (a.cls === F.CLS_NAN || b.cls === F.CLS_NAN) put(f, 0, F.nanOf(a, b));
     else if (a.cls === F.CLS_INF || b.cls === F.CLS_ZERO) { f.sw |= 1; put(f, 0, F.unpackF80(F.F80_INDEFINITE)); }
+    else if (denormal(a, F.FMT_F80)) f.sw |= 2; // a finite remainder of an infinity: a itself
     return;
   }
+  if (denormal(a, F.FMT_F80) || denormal(b, F.FMT_F80)) f.sw |= 2;
   const e = Math.min(a.e, b.e);
   const A = a.m << BigInt(a.e - e);
   let B = b.m << BigInt(b.e - e);
@@ -198,22 +237,23 @@ function fxam(f: Fpu): void {
 function d9reg(c: InterpCpu, i: Insn): void {
   const f = c.fpu, k = i.rm & 7, b = 0xc0 | ((i.reg & 7) << 3) | k;
   if (b < 0xc8) { const v = f.get(k); f.push(v); return; } // fld st(i)
-  if (b < 0xd0) { const a = f.get(0), v = f.get(k); f.set(0, v); f.set(k, a); return; } // fxch
+  if (b < 0xd0) { const a = f.get(0), v = f.get(k); f.set(0, v); f.set(k, a); clearC1(f); return; } // fxch
   const fmt = fmtOf(f), r = rc(f);
   switch (b) {
     case 0xd0: return; // fnop
-    case 0xe0: put(f, 0, F.neg(st(f, 0))); return; // fchs
-    case 0xe1: put(f, 0, { ...st(f, 0), s: 0 }); return; // fabs
-    case 0xe4: setCC(f, F.compare(st(f, 0), { cls: F.CLS_ZERO, s: 0, m: 0n, e: 0 })); return; // ftst
+    case 0xe0: put(f, 0, F.neg(st(f, 0))); clearC1(f); return; // fchs
+    case 0xe1: put(f, 0, { ...st(f, 0), s: 0 }); clearC1(f); return; // fabs
+    case 0xe4: setCC(f, fcompare(f, st(f, 0), { cls: F.CLS_ZERO, s: 0, m: 0n, e: 0 }, true)); return; // ftst
     case 0xe5: fxam(f); return;
-    case 0xf6: f.top = (f.top - 1) & 7; return; // fdecstp
-    case 0xf7: f.top = (f.top + 1) & 7; return; // fincstp
+    case 0xf6: f.top = (f.top - 1) & 7; clearC1(f); return; // fdecstp
+    case 0xf7: f.top = (f.top + 1) & 7; clearC1(f); return; // fincstp
     case 0xf8: remainder(f, false); return; // fprem
     case 0xf5: remainder(f, true); return; // fprem1
-    case 0xfa: put(f, 0, F.sqrt(st(f, 0), fmt, r)); flagsOut(f); return; // fsqrt
+    case 0xfa: checkDE(st(f, 0)); put(f, 0, F.sqrt(st(f, 0), fmt, r)); flagsOut(f); return; // fsqrt
     case 0xfc: { // frndint
       const u = st(f, 0);
       if (u.cls !== F.CLS_NUM) return;
+      checkDE(u);
       const v = F.roundToInt(u, r);
       put(f, 0, v === 0n ? { cls: F.CLS_ZERO, s: u.s, m: 0n, e: 0 } : { cls: F.CLS_NUM, s: v < 0n ? 1 : 0, m: v < 0n ? -v : v, e: 0 });
       flagsOut(f);
@@ -222,6 +262,7 @@ function d9reg(c: InterpCpu, i: Insn): void {
     case 0xfd: { // fscale: ST0 * 2^trunc(ST1), exact up to the extended range (no precision control)
       const u = st(f, 0), s1 = st(f, 1);
       if (u.cls === F.CLS_NAN || s1.cls === F.CLS_NAN) { put(f, 0, u.cls === F.CLS_NAN ? u : s1); return; }
+      if (denormal(u, F.FMT_F80) || denormal(s1, F.FMT_F80)) f.sw |= 2;
       if (s1.cls === F.CLS_INF) {
         const bad = (u.cls === F.CLS_ZERO && !s1.s) || (u.cls === F.CLS_INF && s1.s);
         if (bad) { f.sw |= 1; put(f, 0, F.unpackF80(F.F80_INDEFINITE)); return; }
@@ -237,6 +278,7 @@ function d9reg(c: InterpCpu, i: Insn): void {
     }
     case 0xf4: { // fxtract: ST0 -> exponent, then significand pushed
       const u = st(f, 0);
+      if (denormal(u, F.FMT_F80)) f.sw |= 2;
       if (u.cls === F.CLS_NUM) {
         put(f, 0, fromDouble(u.e + F.bitLength(u.m) - 1));
         pushU(f, { cls: F.CLS_NUM, s: u.s, m: u.m, e: -(F.bitLength(u.m) - 1) });
@@ -307,13 +349,14 @@ const fcmov = [(c: InterpCpu) => cond(c, 2), (c: InterpCpu) => cond(c, 4), (c: I
 export const opX87: Handler = (c, i) => {
   const f = c.fpu, r = i.reg & 7, k = i.rm & 7, esc = i.op & 7;
   F.clearRaised();
+  pendingDE = false;
   if (i.mod !== 3) {
     const a = (): number => ea(c, i);
     switch (esc) {
-      case 0: memArith(c, i, loadF32); return;
+      case 0: memArith(c, i, loadF32, F.FMT_F32); return;
       case 1:
         switch (r) {
-          case 0: pushU(f, loadF32(c, a())); return;
+          case 0: pushU(f, loaded(f, loadF32(c, a()), F.FMT_F32)); return;
           case 2: storeFloat(c, a(), st(f, 0), 4); return;
           case 3: storeFloat(c, a(), st(f, 0), 4); f.pop(); return;
           case 4: loadEnv(c, a()); return;
@@ -322,7 +365,7 @@ export const opX87: Handler = (c, i) => {
           case 7: c.mem.write16(a(), f.cw); return;
         }
         break;
-      case 2: memArith(c, i, (cc, ad) => loadInt(cc, ad, 4)); return;
+      case 2: memArith(c, i, (cc, ad) => loadInt(cc, ad, 4), F.FMT_F80); return;
       case 3:
         switch (r) {
           case 0: pushU(f, loadInt(c, a(), 4)); return;
@@ -331,17 +374,17 @@ export const opX87: Handler = (c, i) => {
           case 7: storeFloat(c, a(), st(f, 0), 10); f.pop(); return;
         }
         break;
-      case 4: memArith(c, i, loadF64); return;
+      case 4: memArith(c, i, loadF64, F.FMT_F64); return;
       case 5:
         switch (r) {
-          case 0: pushU(f, loadF64(c, a())); return;
+          case 0: pushU(f, loaded(f, loadF64(c, a()), F.FMT_F64)); return;
           case 1: case 2: case 3: if (r === 1) storeInt(c, a(), st(f, 0), 8, true); else storeFloat(c, a(), st(f, 0), 8); if (r !== 2) f.pop(); return;
           case 4: { const ad = a(); loadEnv(c, ad); for (let n = 0; n < 8; n++) f.set(n, F.packF80(loadF80(c, ad + 28 + 10 * n))); loadEnv(c, ad); return; }
           case 6: { const ad = a(); storeEnv(c, ad); for (let n = 0; n < 8; n++) storeFloat(c, ad + 28 + 10 * n, st(f, n), 10); f.reset(); return; }
           case 7: c.mem.write16(a(), f.fsw); return;
         }
         break;
-      case 6: memArith(c, i, (cc, ad) => loadInt(cc, ad, 2)); return;
+      case 6: memArith(c, i, (cc, ad) => loadInt(cc, ad, 2), F.FMT_F80); return;
       default:
         switch (r) {
           case 0: pushU(f, loadInt(c, a(), 2)); return;
@@ -357,31 +400,31 @@ export const opX87: Handler = (c, i) => {
     case 1: d9reg(c, i); return;
     case 2:
       if (r < 4) { if (fcmov[r]!(c)) f.set(0, f.get(k)); return; }
-      if (r === 5 && k === 1) { setCC(f, F.compare(st(f, 0), st(f, 1))); f.pop(); f.pop(); return; } // fucompp
+      if (r === 5 && k === 1) { setCC(f, fcompare(f, st(f, 0), st(f, 1), false)); f.pop(); f.pop(); return; } // fucompp
       break;
     case 3:
       if (r < 4) { if (!fcmov[r]!(c)) f.set(0, f.get(k)); return; }
       if (r === 4 && k === 2) { f.sw &= 0x7f00; return; } // fnclex
       if (r === 4 && k === 3) { f.reset(); return; } // fninit
-      if (r === 5 || r === 6) { setEflags(c, F.compare(st(f, 0), st(f, k))); return; } // fucomi, fcomi
+      if (r === 5 || r === 6) { setEflags(c, fcompare(f, st(f, 0), st(f, k), r === 6)); clearC1(f); return; } // fucomi, fcomi
       break;
     case 4: regArith(c, i, true, false); return;
     case 5:
       switch (r) {
         case 0: f.tags &= ~(1 << ((f.top + k) & 7)); return; // ffree
-        case 2: f.set(k, f.get(0)); return; // fst st(i)
-        case 3: f.set(k, f.get(0)); f.pop(); return; // fstp st(i)
-        case 4: case 5: setCC(f, F.compare(st(f, 0), st(f, k))); if (r === 5) f.pop(); return; // fucom(p)
+        case 2: f.set(k, f.get(0)); clearC1(f); return; // fst st(i)
+        case 3: f.set(k, f.get(0)); clearC1(f); f.pop(); return; // fstp st(i)
+        case 4: case 5: setCC(f, fcompare(f, st(f, 0), st(f, k), false)); if (r === 5) f.pop(); return; // fucom(p)
       }
       break;
     case 6:
-      if (r === 3) { if (k !== 1) break; setCC(f, F.compare(st(f, 0), st(f, 1))); f.pop(); f.pop(); return; } // fcompp
+      if (r === 3) { if (k !== 1) break; setCC(f, fcompare(f, st(f, 0), st(f, 1), true)); f.pop(); f.pop(); return; } // fcompp
       if (r === 2) break;
       regArith(c, i, true, true);
       return;
     default:
       if (r === 4 && k === 0) { c.r[0] = (c.r[0]! & 0xffff0000) | f.fsw; return; } // fnstsw ax
-      if (r === 5 || r === 6) { setEflags(c, F.compare(st(f, 0), st(f, k))); f.pop(); return; } // fucomip, fcomip
+      if (r === 5 || r === 6) { setEflags(c, fcompare(f, st(f, 0), st(f, k), r === 6)); clearC1(f); f.pop(); return; } // fucomip, fcomip
   }
   throw new Trap({ kind: 'ud' });
 };
