@@ -39,6 +39,14 @@ function onlyBits(d: Divergence, allowed: Record<string, number>): boolean {
   return p !== null && p.length > 0 && p.every(([what, x, y]) => allowed[what] !== undefined && ((x ^ y) & ~allowed[what]!) === 0);
 }
 
+/** fcom/fcomp (D8, DC /2 /3 and their register forms), fcompp (DE D9), fcomi/fcomip (DB, DF F0-F7), ftst (D9 E4). */
+function isOrderedCompare(i: Insn): boolean {
+  const r = i.reg & 7;
+  if ((i.op === 0xd8 || i.op === 0xdc) && (r === 2 || r === 3)) return true;
+  if (i.mod !== 3) return false;
+  return (i.op === 0xde && r === 3) || ((i.op === 0xdb || i.op === 0xdf) && r === 6) || (i.op === 0xd9 && r === 4 && (i.rm & 7) === 4);
+}
+
 export const EXCEPTIONS: LockstepException[] = [
   {
     name: 'x87-compare-flags',
@@ -68,6 +76,18 @@ export const EXCEPTIONS: LockstepException[] = [
     why: 'SSE arithmetic with MXCSR.FTZ set: the CPU returns zero for a tiny result (mulsd of 2^-1022 by 0.5 gives +0, UE and PE set); Unicorn 2.0 returns the denormal (it does honour DAZ)',
     matches: (i, d, mxcsr) => (mxcsr & 0x8000) !== 0 && i.op >= 0x100
       && d.differences.every((l) => /^fxsave byte (24|1[6-9][0-9]|[2-3][0-9][0-9]|40[0-9]|41[0-5]):/.test(l)),
+  },
+  {
+    name: 'x87-denormal-flag',
+    why: 'an x87 operand that is denormal (fld m64 of the double 2^-1074, fadd of a denormal register): the CPU sets DE in FSW; Unicorn does not',
+    matches: (i, d) => i.op >= 0xd8 && i.op <= 0xdf && onlyBits(d, { 'fxsave byte 2': 0x02 })
+      && parsed(d)!.every(([, x, y]) => (x & 0x02) === 0 && (y & 0x02) !== 0),
+  },
+  {
+    name: 'x87-compare-invalid',
+    why: 'fcom, fcomi and ftst (the ordered compares) of a quiet NaN: the CPU sets IE in FSW (ftst of 0x7ff8000000000000: IE); Unicorn sets it for a signalling NaN only',
+    matches: (i, d) => isOrderedCompare(i) && onlyBits(d, { 'fxsave byte 2': 0x01 })
+      && parsed(d)!.every(([, x, y]) => (x & 0x01) === 0 && (y & 0x01) !== 0),
   },
   {
     name: 'x87-load-snan',

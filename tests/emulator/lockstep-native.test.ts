@@ -34,6 +34,9 @@ const PROBES: [string, string][] = [
   ['sse-exception-flags', 'ldmxcsr [rip + mxinit]\n movsd xmm0, [rip + one]\n divsd xmm0, [rip + three]\n stmxcsr [rip + scratch]\n mov eax, [rip + scratch]'],
   ['sse-exception-flags', 'ldmxcsr [rip + mxinit]\n movsd xmm0, [rip + denorm]\n ucomisd xmm0, xmm0\n stmxcsr [rip + scratch]\n mov eax, [rip + scratch]'],
   ['sse-exception-flags', 'ldmxcsr [rip + mxinit]\n movsd xmm0, [rip + tiny]\n mulsd xmm0, xmm0\n stmxcsr [rip + scratch]\n mov eax, [rip + scratch]'],
+  ['x87-denormal-flag', 'fninit\n fld qword ptr [rip + denorm]\n fnstsw ax\n movzx eax, ax'],
+  ['x87-compare-invalid', 'fninit\n fld qword ptr [rip + qnand]\n ftst\n fnstsw ax\n movzx eax, ax'],
+  ['x87-compare-invalid', 'fninit\n fld1\n fld qword ptr [rip + qnand]\n fcomi st(0), st(1)\n fnstsw ax\n movzx eax, ax'],
   ['sse-ftz', 'ldmxcsr [rip + mxftz]\n movsd xmm0, [rip + dmin]\n mulsd xmm0, [rip + half]\n movq rax, xmm0\n ldmxcsr [rip + mxinit]'],
 ];
 
@@ -43,7 +46,7 @@ function program(): string {
   lines.push('  mov eax, 1', '  mov edi, 1', '  lea rsi, [rip + buf]', `  mov edx, ${8 * PROBES.length}`, '  syscall',
     '  mov eax, 60', '  xor edi, edi', '  syscall',
     '.data', '.align 16', 'onehalf: .double 1.5', 'one: .double 1.0', 'three: .double 3.0', 'denorm: .quad 1', 'tiny: .double 1e-200', 'fbig: .quad 0x83126e978d4fdf3b', '  .short 0xc03e, 0, 0, 0', 'f2048: .quad 0x8000000000000000', '  .short 0x400a, 0, 0, 0', 'ftiny: .quad 0xc000000000000001', '  .short 0x3bf9, 0, 0, 0', 'fhuge: .quad 0xc000000000000001', '  .short 0x7000, 0, 0, 0',
-    'snan: .quad 0xfff5555555555555', 'qnan1: .long 0xfffe0000', 'qnan2: .long 0xffffffff', '.align 16', 'fxbuf: .space 512',
+    'snan: .quad 0xfff5555555555555', 'qnand: .quad 0x7ff8000000000000', 'qnan1: .long 0xfffe0000', 'qnan2: .long 0xffffffff', '.align 16', 'fxbuf: .space 512',
     'mxinit: .long 0x1f80', 'mxftz: .long 0x9f80', 'dmin: .quad 0x0010000000000000', 'half: .double 0.5', 'scratch: .quad 0, 0', '.bss', '.align 16', `buf: .space ${8 * PROBES.length}`);
   return lines.join('\n') + '\n';
 }
