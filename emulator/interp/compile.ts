@@ -87,12 +87,15 @@ interface Piece {
   stops: boolean;
   /** A handler call compile.ts made (unconditional: the record is in the CPU object after it). */
   call?: boolean;
+  /** The instruction's index in the region (-1: none, the closing jcc's condition). */
+  g: number;
 }
 
-function piece(code: string): Piece {
+function piece(code: string, g: number): Piece {
   const core = code.replace(F_SECTION, '').replace(D_SECTION, '');
   return {
     code,
+    g,
     writes: code.includes('/*F{*/'),
     reads: /\bcond\(|getCF\(|\bc\.f[A-Za-z]+\b|\bh\d+\(/.test(core),
     stops: /c\.bi =|\breturn\b|\bh\d+\(/.test(core),
@@ -140,6 +143,19 @@ function localFlags(code: string, synced: boolean): string {
     .replace(/\breturn ([^;{}]+);/g, `return (${c}, $1);`);
 }
 
+/**
+ * Where instruction g may fault, tell run() which one it is (`c.bi`) and
+ * what its block had retired (`c.bd`). A template whose only way to fault
+ * is a TLB miss (its inline hit path cannot) stores them on the miss path
+ * alone, so a hit costs no store; anything else stores them up front.
+ */
+function faultIndex(code: string, g: number): string {
+  const mark = `c.bi = ${g}; `;
+  if (!code.includes(mark)) return code;
+  if (/\b(push|pop|h\d+)\(/.test(code)) return code.replace(mark, `${mark}c.bd = b0; `);
+  return code.replace(mark, '').replace(/\bm\.(\w+)\(ea\((c|\(.*?, c\)), (i\d+)\)/g, `m.$1((c.bi = ${g}, c.bd = b0, ea($2, $3))`);
+}
+
 /** Leave the region: the record back in the CPU, the instructions done returned. */
 const EXIT = `return (${SPILL_C}, done);`;
 
@@ -167,18 +183,18 @@ function genBlock(insns: Insn[], g0: number, templates: boolean, goto: (a: numbe
     const g = g0 + k, last = k === insns.length - 1;
     const js = templates ? genInsn(i, g, flags) : null;
     if (js !== null) {
-      pieces.push(piece(js + (last && !genBranches(i) ? ` c.rip = ${i.addr + i.len};` : '')));
+      pieces.push(piece(js + (last && !genBranches(i) ? ` c.rip = ${i.addr + i.len};` : ''), g));
       flags = js.includes(`h${g}(`) ? null : flagState(js) ?? (js.includes('c.fOp') ? null : flags);
       return;
     }
-    const call = `c.bi = ${g}; c.rip = ${i.addr + i.len}; h${g}(c, i${g});${last ? '' : ` if (c.smc) return b0 + ${g + 1};`}`;
-    pieces.push({ ...piece(call), call: true });
+    const call = `c.bi = ${g}; c.bd = b0; c.rip = ${i.addr + i.len}; h${g}(c, i${g});${last ? '' : ` if (c.smc) return b0 + ${g + 1};`}`;
+    pieces.push({ ...piece(call, g), call: true });
     flags = null;
     handlerLast = last;
   });
   if (direct) {
     const cond = lastInsn.handler === C.opJccJb ? condJs(lastInsn.op & 15, flags) : null;
-    pieces.push(piece(cond === null ? '' : `const taken = ${cond};`));
+    pieces.push(piece(cond === null ? '' : `const taken = ${cond};`, -1));
   }
   // Backwards: are the flags an instruction leaves read before being overwritten?
   let live = true;
@@ -192,7 +208,7 @@ function genBlock(insns: Insn[], g0: number, templates: boolean, goto: (a: numbe
   let synced = false;
   let code = '';
   for (const p of pieces) {
-    code += `    ${localFlags(p.code, synced)}\n`;
+    code += `    ${p.g < 0 ? localFlags(p.code, synced) : faultIndex(localFlags(p.code, synced), p.g)}\n`;
     synced = (synced || p.call === true) && !FLAG_WRITE.test(p.code);
   }
   code += `    done += ${insns.length};\n`;
@@ -224,7 +240,7 @@ export function compileRegion(blocks: RegionBlock[], templates = true): Map<numb
   blocks.forEach((b, n) => {
     const len = b.insns.length, start = b.insns[0]!.addr;
     body += `  case ${n}: {\n    if (done + ${len} > budget) { c.rip = ${start}; ${EXIT} }\n`;
-    body += `    const b0 = done - ${g0}; c.bd = b0;\n`;
+    body += `    const b0 = done - ${g0};\n`;
     body += genBlock(b.insns, g0, templates, goto);
     const inner = b.next.filter((a) => index.has(a));
     if (!directExit(b.insns, templates)) {
