@@ -11,9 +11,11 @@
  * Every runner's output is checked against native, so a wrong answer
  * cannot pass for a fast one. kemu runs as it is installed: the bundled
  * command dist/kemu.cjs (`npm run build`), start-up included. For the
- * getpid loop each runner also runs the program with a count of 0, and the
- * difference divided by the count is printed as the time of one syscall
- * round trip (start-up cancels out).
+ * getpid loop each runner also runs the program with a count of 0 and of
+ * six times the default: the time of one syscall round trip is the
+ * marginal cost of an iteration between the two loop lengths (start-up
+ * and the JIT's warm-up of the loop cancel out), and the average over the
+ * first iterations, warm-up included, is printed beside it.
  */
 
 import { spawnSync } from 'node:child_process';
@@ -82,12 +84,22 @@ async function countInstructions(prog: string, args: string[]): Promise<number> 
   return total;
 }
 
-/** One syscall round trip: (time of n getpids - time of none) / n, best runs of each. */
-function perSyscall(r: Runner, prog: string, n: number, best: number, runs: number): number {
-  const c = r.cmd(prog, ['0'])!;
-  let base = Infinity;
-  for (let i = 0; i < Math.max(runs, 3); i++) base = Math.min(base, time(c[0], c[1]).seconds);
-  return ((best - base) / n) * 1e6;
+/**
+ * One syscall round trip, as the marginal cost of a loop iteration: (time
+ * of 6n getpids - time of n) / 5n, best of at least three runs of each.
+ * Start-up, and the JIT's one-time warm-up of the loop (which the first
+ * iterations pay), cancel out; `warm` is what the first n cost on average,
+ * warm-up included: (time of n - time of none) / n.
+ */
+function perSyscall(r: Runner, prog: string, n: number, best: number, runs: number): { round: number; warm: number } {
+  const bestOf = (count: number): number => {
+    const c = r.cmd(prog, [String(count)])!;
+    let t = Infinity;
+    for (let i = 0; i < Math.max(runs, 3); i++) t = Math.min(t, time(c[0], c[1]).seconds);
+    return t;
+  };
+  const t0 = bestOf(0), tn = Math.min(best, bestOf(n)), t6n = bestOf(6 * n);
+  return { round: ((t6n - tn) / (5 * n)) * 1e6, warm: ((tn - t0) / n) * 1e6 };
 }
 
 async function main(): Promise<void> {
@@ -117,7 +129,11 @@ async function main(): Promise<void> {
       if (r.name === 'native') { native = best; want = out; }
       const ok = status === 0 && out === want ? '' : `  WRONG (status ${status}, output ${JSON.stringify(out.slice(0, 40))})`;
       const mips = insns / best / 1e6;
-      const per = p.name === 'getpid' ? `  ${perSyscall(r, prog, Number(p.args[0]), best, runs).toFixed(3).padStart(6)} us/syscall` : '';
+      let per = '';
+      if (p.name === 'getpid') {
+        const s = perSyscall(r, prog, Number(p.args[0]), best, runs);
+        per = `  ${s.round.toFixed(3).padStart(6)} us/syscall (first ${p.args[0]}: ${s.warm.toFixed(3)})`;
+      }
       console.log(`  ${r.name.padEnd(14)} ${best.toFixed(3).padStart(8)} s  ${(best / native).toFixed(1).padStart(7)}x  ${mips.toFixed(0).padStart(6)} M guest insn/s${per}${ok}`);
     }
   }

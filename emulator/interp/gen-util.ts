@@ -5,6 +5,7 @@
  */
 
 import { F_ADD, F_LOGIC, F_SUB } from './flags.js';
+import { SEG_FS } from './insn.js';
 import type { Insn } from './insn.js';
 import * as A from './ops/alu.js';
 
@@ -76,15 +77,17 @@ export const SUPPORTED = new Set([A.ALU_ADD, A.ALU_SUB, A.ALU_CMP, A.ALU_AND, A.
  * word's page bits and `me` the TLB entry. Base, index and displacement
  * are added word-wise from the register halves, so no 64-bit address is
  * formed as a double on the hit path; a carry or borrow out of the low
- * word moves into the high one. Segment-relative and 32-bit-address
- * forms take ea() (operands.ts). A miss calls the GuestMemory method with
+ * word moves into the high one (an FS or GS base is one more term).
+ * 32-bit-address forms take ea() (operands.ts). A miss calls the GuestMemory method with
  * the address ea() computes, which refills the TLB or raises the fault.
  */
 export function addr(i: Insn, k: number): string {
   const page = 'const mp = ml >>> 12, me = mp & TLB;';
-  if (i.seg !== 0 || i.asize !== 8) return `const ma = ea(c, i${k}), ml = ma >>> 0, mh = ((ma - ml) / 4294967296) | 0; ${page}`;
-  if (i.base < 0 && i.index < 0) return `const ml = ${i.disp >>> 0}, mh = ${Math.floor(i.disp / 4294967296) | 0}; ${page}`;
+  if (i.asize !== 8) return `const ma = ea(c, i${k}), ml = ma >>> 0, mh = ((ma - ml) / 4294967296) | 0; ${page}`;
+  if (i.seg === 0 && i.base < 0 && i.index < 0) return `const ml = ${i.disp >>> 0}, mh = ${Math.floor(i.disp / 4294967296) | 0}; ${page}`;
   const lo: string[] = [], hi: string[] = [];
+  // FS/GS: their base is one more term (the stack protector's fs:0x28, TLS).
+  if (i.seg !== 0) { const s = i.seg === SEG_FS ? 'fs' : 'gs'; lo.push(`c.${s}Lo`); hi.push(`c.${s}Hi`); }
   if (i.base >= 0) { lo.push(`r[${2 * i.base}]`); hi.push(`r[${2 * i.base + 1}]`); }
   if (i.index >= 0) {
     lo.push(i.scale === 1 ? `r[${2 * i.index}]` : `r[${2 * i.index}] * ${i.scale}`);
