@@ -31,7 +31,7 @@ export const HOT = 200;
 const ENDERS = new Set<Handler>([
   C.opJccJb, C.opJccJz, C.opJmpJb, C.opJmpJz, C.opCallJz, C.opRet, C.opRetIw,
   C.opLoopneJb, C.opLoopeJb, C.opLoopJb, C.opJrcxzJb, C.opGrp5Ev,
-  Sy.opSyscall, Sy.opInt3, Sy.opHlt, Sy.opUd, Sy.opPrivileged, Sy.opIntIb,
+  Sy.opSyscall, Sy.opInt3, Sy.opIcebp, Sy.opHlt, Sy.opUd, Sy.opPrivileged, Sy.opIntIb,
 ]);
 
 export function endsBlock(i: Insn): boolean {

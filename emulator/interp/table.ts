@@ -110,7 +110,7 @@ export const ONE_BYTE: Entry[] = opMap([
   [0xeb, op('jmp', 'Jb', C.opJmpJb)],
   [0xec, op('in', 'AL,DX', Sy.opPrivileged)], [0xed, op('in', 'eAX,DX', Sy.opPrivileged)],
   [0xee, op('out', 'DX,AL', Sy.opPrivileged)], [0xef, op('out', 'DX,eAX', Sy.opPrivileged)],
-  [0xf1, op('int1', '', Sy.opPrivileged)],
+  [0xf1, op('int1', '', Sy.opIcebp)],
   [0xf4, op('hlt', '', Sy.opHlt)], [0xf5, op('cmc', '', Sy.opCmc)],
   [0xf6, grp(
     op('test', 'Eb,Ib', D.opGrp3Eb), op('test', 'Eb,Ib', D.opGrp3Eb), op('not', 'Eb', D.opGrp3Eb), op('neg', 'Eb', D.opGrp3Eb),

@@ -29,15 +29,16 @@ export const opUd: Handler = () => { throw new Trap({ kind: 'ud' }); };
 export const opUd2 = opUd;
 const EXIT_ICEBP = Object.freeze({ kind: 'db' as const, icebp: true });
 
-/**
- * Privileged or I/O instructions in user mode: #GP. F1 (int1/icebp) has this
- * handler in table.ts but is not privileged: a #DB trap, RIP past it (this
- * machine: SIGTRAP, TRAP_BRKPT, si_addr the next instruction).
- */
-export const opPrivileged: Handler = (c, i) => {
-  if (i.op === 0xf1) { c.exit = EXIT_ICEBP; return; }
+/** Privileged or I/O instructions in user mode: #GP. */
+export const opPrivileged: Handler = () => {
   throw new Trap({ kind: 'gp' });
 };
+
+/**
+ * F1 (int1/icebp) is not privileged: a #DB trap, RIP past it (this
+ * machine: SIGTRAP, TRAP_BRKPT, si_addr the next instruction).
+ */
+export const opIcebp: Handler = (c) => { c.exit = EXIT_ICEBP; };
 /**
  * 0F 20-23: mov to or from a control or debug register. #GP in user mode,
  * but a register that does not exist (cr9-cr15, dr8-dr15 with REX.R; the
