@@ -170,9 +170,11 @@ function directExit(insns: Insn[], templates: boolean): boolean {
 /**
  * JavaScript for one block of a region (instructions numbered from g0),
  * from after its budget check to where it continues: `goto` gives the code
- * that continues at an address (a label of the region, or a return).
+ * that continues at an address (a label of the region, or a return), and
+ * `next` whether an address is the block that follows (reached by falling
+ * through).
  */
-function genBlock(insns: Insn[], g0: number, templates: boolean, goto: (a: number) => string): string {
+function genBlock(insns: Insn[], g0: number, templates: boolean, goto: (a: number) => string, next: (a: number) => boolean): string {
   const pieces: Piece[] = [];
   let flags: FlagState | null = null;
   const lastInsn = insns[insns.length - 1]!;
@@ -213,9 +215,13 @@ function genBlock(insns: Insn[], g0: number, templates: boolean, goto: (a: numbe
   }
   code += `    done += ${insns.length};\n`;
   if (direct) {
-    code += lastInsn.handler === C.opJccJb
-      ? `    if (taken) { ${goto(lastInsn.target)} }\n    ${goto(lastInsn.addr + lastInsn.len)}\n`
-      : `    ${goto(lastInsn.target)}\n`;
+    // The successor that is the next case is reached by falling through
+    // (no dispatch on L): memcmp's loop runs one switch per byte, not two.
+    const t = lastInsn.target, f = lastInsn.addr + lastInsn.len;
+    if (lastInsn.handler !== C.opJccJb) code += next(t) ? '' : `    ${goto(t)}\n`;
+    else if (next(f)) code += `    if (taken) { ${goto(t)} }\n`;
+    else if (next(t)) code += `    if (!taken) { ${goto(f)} }\n`;
+    else code += `    if (taken) { ${goto(t)} }\n    ${goto(f)}\n`;
     return code;
   }
   if (handlerLast) code += `    if (c.exit !== null || c.smc) ${EXIT}\n`;
@@ -241,7 +247,7 @@ export function compileRegion(blocks: RegionBlock[], templates = true): Map<numb
     const len = b.insns.length, start = b.insns[0]!.addr;
     body += `  case ${n}: {\n    if (done + ${len} > budget) { c.rip = ${start}; ${EXIT} }\n`;
     body += `    const b0 = done - ${g0};\n`;
-    body += genBlock(b.insns, g0, templates, goto);
+    body += genBlock(b.insns, g0, templates, goto, (a) => index.get(a) === n + 1);
     const inner = b.next.filter((a) => index.has(a));
     if (!directExit(b.insns, templates)) {
       if (inner.length > 0) body += `    { const nx = c.rip; ${inner.map((a) => `if (nx === ${a}) { L = ${index.get(a)}; continue; }`).join(' ')} }\n`;

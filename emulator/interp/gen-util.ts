@@ -93,10 +93,14 @@ export function addr(i: Insn, k: number): string {
     lo.push(i.scale === 1 ? `r[${2 * i.index}]` : `r[${2 * i.index}] * ${i.scale}`);
     hi.push(i.scale === 1 ? `r[${2 * i.index + 1}]` : `r[${2 * i.index + 1}] * ${i.scale}`);
   }
+  if (lo.length === 1 && i.disp === 0 && (i.index < 0 || i.scale === 1)) return `const ml = ${lo[0]}, mh = ${hi[0]} | 0; ${page}`;
+  // Which way the low word can leave 0 .. 2^32-1: up past a sum of words
+  // (or a scaled one, or a positive displacement), down by a negative one.
+  const up = lo.length > 1 || i.scale > 1 || i.disp > 0, down = i.disp < 0;
   if (i.disp !== 0) lo.push(`${i.disp}`);
-  if (lo.length === 1 && (i.index < 0 || i.scale === 1)) return `const ml = ${lo[0]}, mh = ${hi[0]} | 0; ${page}`;
+  const out = [up ? 'ml > 4294967295' : '', down ? 'ml < 0' : ''].filter((t) => t !== '').join(' || ');
   return `let ml = ${lo.join(' + ')}, mh = ${hi.join(' + ')}; `
-    + 'if (ml > 4294967295 || ml < 0) { const q = Math.floor(ml / 4294967296); ml -= q * 4294967296; mh += q; } '
+    + `if (${out}) { const q = Math.floor(ml / 4294967296); ml -= q * 4294967296; mh += q; } `
     + `mh |= 0; ${page}`;
 }
 
@@ -122,13 +126,19 @@ export function rd64(k: number, lo: string, hi: string): string {
   return `if (${hit('r')} && (ml & 4095) <= 4088) { const v = rV[me]; ${lo} = v.getUint32(ml & 4095, true); ${hi} = v.getUint32((ml & 4095) + 4, true); } else { ${lo} = m.read64(ea(c, i${k})); ${hi} = m.hi; }`;
 }
 
-/** A store of V (and V2, the high word of an 8-byte store) at instruction k's operand (after addr()). */
+/**
+ * A store of V (and V2, the high word of an 8-byte store) at instruction
+ * k's operand (after addr()). Only the miss path can reach a page holding
+ * decoded code (such pages never enter the write TLB), so only it may set
+ * `c.smc`: stored() puts the check there (the SMC mark).
+ */
 export function wr(size: number, k: number, V: string, V2 = '0'): string {
-  if (size === 1) return `if (${hit('w')}) wB[me][ml & 4095] = ${V}; else m.write8(ea(c, i${k}), ${V});`;
-  if (size === 8) return `if (${hit('w')} && (ml & 4095) <= 4088) { const v = wV[me]; v.setUint32(ml & 4095, ${V}, true); v.setUint32((ml & 4095) + 4, ${V2}, true); } else m.write64(ea(c, i${k}), ${V}, ${V2});`;
-  return `if (${hit('w')} && (ml & 4095) <= 4092) wV[me].setUint32(ml & 4095, ${V}, true); else m.write32(ea(c, i${k}), ${V});`;
+  if (size === 1) return `if (${hit('w')}) wB[me][ml & 4095] = ${V}; else { m.write8(ea(c, i${k}), ${V}); ${SMC} }`;
+  if (size === 8) return `if (${hit('w')} && (ml & 4095) <= 4088) { const v = wV[me]; v.setUint32(ml & 4095, ${V}, true); v.setUint32((ml & 4095) + 4, ${V2}, true); } else { m.write64(ea(c, i${k}), ${V}, ${V2}); ${SMC} }`;
+  return `if (${hit('w')} && (ml & 4095) <= 4092) wV[me].setUint32(ml & 4095, ${V}, true); else { m.write32(ea(c, i${k}), ${V}); ${SMC} }`;
 }
 
+const SMC = '/*SMC*/';
 
 /** A register operand of a byte instruction, as [word index, shift]: AH..BH without REX are bits 8-15 of RAX..RBX. */
 export function byteReg(n: number, rex: number): [number, number] {
@@ -137,7 +147,10 @@ export function byteReg(n: number, rex: number): [number, number] {
 
 /** Store to memory then stop the block if that dropped decoded code. */
 export function stored(code: string, i: Insn, k: number): string {
-  return `${code} if (c.smc) { c.rip = ${i.addr + i.len}; return b0 + ${k + 1}; }`;
+  const check = `if (c.smc) { c.rip = ${i.addr + i.len}; return b0 + ${k + 1}; }`;
+  // A store through a handler or push may hit code anywhere: check after it.
+  if (/\b(push|h\d+)\(/.test(code) || !code.includes(SMC)) return `${code.split(SMC).join('')} ${check}`;
+  return code.split(SMC).join(check);
 }
 
 /**
