@@ -22,8 +22,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bootKernel, spawnHostProgram } from '../cli/boot.js';
-import { createInterpEngine, InterpCpu } from '../emulator/interp/index.js';
+import { runCounted } from './counted.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const progDir = path.join(root, 'bench/programs');
@@ -63,27 +62,6 @@ function time(cmd: string, args: string[]): { seconds: number; stdout: string; s
   return { seconds, stdout: r.stdout, status: r.status };
 }
 
-/** Guest instructions the program retires, counted by the interp engine in-process. */
-async function countInstructions(prog: string, args: string[]): Promise<number> {
-  let total = 0;
-  const engine = createInterpEngine();
-  const counting = {
-    ...engine,
-    createCpu: () => {
-      const cpu = engine.createCpu() as InterpCpu;
-      const dispose = cpu.dispose.bind(cpu);
-      cpu.dispose = () => { total += cpu.icount; dispose(); };
-      return cpu;
-    },
-  };
-  const k = bootKernel({ engine: counting });
-  k.log = () => {};
-  const r = spawnHostProgram(k, { prog, argv: [prog, ...args], env: [], stdio: { stdout: { sink: () => {} } } });
-  if ('errno' in r) return NaN;
-  await k.waitForExit(r.task);
-  return total;
-}
-
 /**
  * One syscall round trip, as the marginal cost of a loop iteration: (time
  * of 6n getpids - time of n) / 5n, best of at least three runs of each.
@@ -110,7 +88,7 @@ async function main(): Promise<void> {
     if (only && p.name !== only) continue;
     const prog = path.join(progDir, p.name);
     if (!fs.existsSync(prog)) { console.log(`${p.name}: missing, run make -C bench/programs`); continue; }
-    const insns = await countInstructions(prog, p.args);
+    const insns = await runCounted(prog, p.args);
     console.log(`\n${p.name} (${p.what}; ${(insns / 1e6).toFixed(1)}M guest instructions)`);
     let native = 0;
     let want = '';

@@ -12,8 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bootKernel, spawnHostProgram } from '../cli/boot.js';
-import { createInterpEngine, InterpCpu } from '../emulator/interp/index.js';
+import { runCounted } from './counted.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -33,24 +32,10 @@ async function main(): Promise<void> {
   if (!name) { console.error('usage: node dist/bench/inprocess.js NAME [ARGS...]'); process.exit(2); }
   const prog = path.join(root, 'bench/programs', name);
   if (!fs.existsSync(prog)) { console.error(`${prog}: missing, run make -C bench/programs`); process.exit(2); }
-  let retired = 0;
-  const engine = createInterpEngine();
-  const counting = {
-    ...engine,
-    createCpu: () => {
-      const cpu = engine.createCpu() as InterpCpu;
-      const dispose = cpu.dispose.bind(cpu);
-      cpu.dispose = () => { retired += cpu.icount; dispose(); };
-      return cpu;
-    },
-  };
-  const k = bootKernel({ engine: counting });
-  k.log = () => {};
   let out = '';
   const main0 = mainThreadSeconds(), cpu0 = process.cpuUsage(), wall0 = performance.now();
-  const r = spawnHostProgram(k, { prog, argv: [prog, ...args], env: [], stdio: { stdout: { sink: (b: Uint8Array) => { out += Buffer.from(b).toString('latin1'); } } } });
-  if ('errno' in r) { console.error(`${name}: exec failed, errno ${r.errno}`); process.exit(1); }
-  await k.waitForExit(r.task);
+  const retired = await runCounted(prog, args, (b) => { out += Buffer.from(b).toString('latin1'); });
+  if (Number.isNaN(retired)) { console.error(`${name}: exec failed`); process.exit(1); }
   const wall = (performance.now() - wall0) / 1000;
   const u = process.cpuUsage(cpu0), cpu = (u.user + u.system) / 1e6;
   const mainCpu = mainThreadSeconds() - main0;

@@ -19,13 +19,13 @@ const MIN64 = 2 ** -1022, MIN32 = 2 ** -126;
 const SPLIT = 134217729; // 2^27 + 1 (Veltkamp)
 
 /** a + b = s + err exactly (Knuth TwoSum). */
-function sumErr(a: number, b: number, s: number): number {
+export function sumErr(a: number, b: number, s: number): number {
   const bb = s - a;
   return (a - (s - bb)) + (b - bb);
 }
 
 /** a * b = p + err exactly (Dekker TwoProduct; operands well inside the exponent range). */
-function prodErr(a: number, b: number, p: number): number {
+export function prodErr(a: number, b: number, p: number): number {
   let t = SPLIT * a;
   const ah = t - (t - a), al = a - ah;
   t = SPLIT * b;

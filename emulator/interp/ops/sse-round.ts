@@ -30,7 +30,6 @@ export let flags = 0;
 const f64 = new Float64Array(1), w64 = new Uint32Array(f64.buffer);
 const f32 = new Float32Array(1), w32 = new Uint32Array(f32.buffer);
 const MIN64 = 2 ** -1022, MIN32 = 2 ** -126;
-const SPLIT = 134217729; // 2^27 + 1 (Veltkamp)
 
 /** Denormals-are-zero: a denormal operand becomes a zero of its sign. */
 export function daz(x: number, single: boolean): number {
@@ -62,28 +61,16 @@ function moves(r: number, d: number, rc: number): boolean {
   }
 }
 
-function sumErr(a: number, b: number, s: number): number {
-  const bb = s - a;
-  return (a - (s - bb)) + (b - bb);
-}
-
-function prodErr(a: number, b: number, p: number): number {
-  let t = SPLIT * a;
-  const ah = t - (t - a), al = a - ah;
-  t = SPLIT * b;
-  const bh = t - (t - b), bl = b - bh;
-  return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
-}
 
 /** The sign of (exact result - r) for r the nearest double of `a op b` (operands and r well inside the range). */
 function errSign(op: number, a: number, b: number, r: number): number {
   let e: number;
   switch (op) {
-    case X.OP_ADD: e = sumErr(a, b, r); break;
-    case X.OP_SUB: e = sumErr(a, -b, r); break;
-    case X.OP_MUL: e = prodErr(a, b, r); break;
-    case X.OP_DIV: { const p = r * b; e = (a - p) - prodErr(r, b, p); if (b < 0) e = -e; break; } // a - r*b exact (Sterbenz, Dekker)
-    default: { const p = r * r; e = (b - p) - prodErr(r, r, p); }
+    case X.OP_ADD: e = X.sumErr(a, b, r); break;
+    case X.OP_SUB: e = X.sumErr(a, -b, r); break;
+    case X.OP_MUL: e = X.prodErr(a, b, r); break;
+    case X.OP_DIV: { const p = r * b; e = (a - p) - X.prodErr(r, b, p); if (b < 0) e = -e; break; } // a - r*b exact (Sterbenz, Dekker)
+    default: { const p = r * r; e = (b - p) - X.prodErr(r, r, p); }
   }
   return e > 0 ? 1 : e < 0 ? -1 : 0;
 }
