@@ -189,7 +189,7 @@ function genBlock(insns: Insn[], g0: number, templates: boolean, goto: (a: numbe
       flags = js.includes(`h${g}(`) ? null : flagState(js) ?? (js.includes('c.fOp') ? null : flags);
       return;
     }
-    const call = `c.bi = ${g}; c.bd = b0; c.rip = ${i.addr + i.len}; h${g}(c, i${g});${last ? '' : ` if (c.smc) return b0 + ${g + 1};`}`;
+    const call = `c.bi = ${g}; c.rip = ${i.addr + i.len}; h${g}(c, i${g});${last ? '' : ` if (c.smc) return b0 + ${g + 1};`}`;
     pieces.push({ ...piece(call, g), call: true });
     flags = null;
     handlerLast = last;
