@@ -262,4 +262,3 @@ export function compileRegion(blocks: RegionBlock[], templates = true): Map<numb
   const fn = make(...args);
   return new Map(blocks.map((b, n) => [b.insns[0]!.addr, { insns, fn, entry: n, first: b.insns.length, dead: false, t0: -1, s0: null, t1: -1, s1: null }]));
 }
-

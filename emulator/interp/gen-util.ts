@@ -78,8 +78,9 @@ export const SUPPORTED = new Set([A.ALU_ADD, A.ALU_SUB, A.ALU_CMP, A.ALU_AND, A.
  * are added word-wise from the register halves, so no 64-bit address is
  * formed as a double on the hit path; a carry or borrow out of the low
  * word moves into the high one (an FS or GS base is one more term).
- * 32-bit-address forms take ea() (operands.ts). A miss calls the GuestMemory method with
- * the address ea() computes, which refills the TLB or raises the fault.
+ * 32-bit-address forms take ea() (operands.ts). A miss calls the
+ * GuestMemory method with the address ea() computes, which refills the TLB
+ * or raises the fault.
  */
 export function addr(i: Insn, k: number): string {
   const page = 'const mp = ml >>> 12, me = mp & TLB;';

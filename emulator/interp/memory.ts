@@ -69,6 +69,12 @@ const TWO32 = 4294967296;
 function hiWord(a: number): number {
   return ((a - (a >>> 0)) / TWO32) | 0;
 }
+
+/** Empty the entry of one TLB (its two tag arrays) that holds the page of `a`, if one does. */
+function dropEntry(tagLo: Int32Array, tagHi: Int32Array, a: number): void {
+  const i = (a >>> 12) & TLB_MASK;
+  if (tagLo[i] === a >>> 12 && tagHi[i] === hiWord(a)) tagLo[i] = -1;
+}
 /** First address that is not canonical user space (2^47). */
 const USER_TOP = 0x800000000000;
 /** First canonical kernel-half address (2^64 - 2^47), as a (rounded) number. */
@@ -131,21 +137,15 @@ export class GuestMemory {
   /** Drop one page from both TLBs (and the fetch cache). */
   flushPage(pn: number): void {
     if (pn === this.xPn) { this.xPn = -1; this.xBytes = null; }
-    const a = pn * PAGE_SIZE, i = pn & TLB_MASK;
-    if (this.rTagLo[i] === (a >>> 12) && this.rTagHi[i] === hiWord(a)) this.rTagLo[i] = -1;
-    if (this.wTagLo[i] === (a >>> 12) && this.wTagHi[i] === hiWord(a)) this.wTagLo[i] = -1;
+    dropEntry(this.rTagLo, this.rTagHi, pn * PAGE_SIZE);
+    dropEntry(this.wTagLo, this.wTagHi, pn * PAGE_SIZE);
   }
 
   /** Mark a page as holding decoded code: stores to it now take the slow path. */
   markCode(pn: number): void {
     const p = this.pages.get(pn);
     if (p) p.code = true;
-    this.flushWrite(pn);
-  }
-
-  private flushWrite(pn: number): void {
-    const a = pn * PAGE_SIZE, i = pn & TLB_MASK;
-    if (this.wTagLo[i] === (a >>> 12) && this.wTagHi[i] === hiWord(a)) this.wTagLo[i] = -1;
+    dropEntry(this.wTagLo, this.wTagHi, pn * PAGE_SIZE);
   }
 
   /** Look a page up for `access`, or throw the fault the hardware would raise. */
