@@ -18,9 +18,15 @@
  *   first index, so a Trap puts RIP back on the instruction and counts
  *   exactly what retired (run() catches it);
  * - a store that drops decoded code sets `c.smc` and the function returns;
- * - before each block the budget run() handed over is checked, so a
+ * - the budget run() handed over is checked where a loop can come back
+ *   (see `checks`), for the longest run of blocks to the next check, so a
  *   region never retires more instructions than asked.
  * The function returns the number of instructions it completed.
+ *
+ * Registers: the guest registers a region uses live in JavaScript locals
+ * `$r0`..., like the flags (below): loaded on entry, stored back before
+ * whatever may look at `c.r` (a handler, push/pop, ea(), a TLB miss, a
+ * return), and reloaded after a handler (push/pop: RSP alone).
  *
  * Flags: a template's stores of the lazy flags are marked (gen-util.ts
  * `flagsOut`). Within a block, when a later instruction overwrites every
@@ -124,23 +130,53 @@ function flagState(code: string): FlagState | null {
  */
 const FLAG_FIELDS = ['fOp', 'fSize', 'fDstLo', 'fDstHi', 'fSrcLo', 'fSrcHi', 'fResLo', 'fResHi', 'fCin'];
 const FLAG_REF = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin)\b/g;
-const FLAG_WRITE = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin) =[^=]/;
-/** `c`, after the record is stored back: the first argument of every call out. */
-const SPILL_C = `(${FLAG_FIELDS.map((f) => `c.${f} = $${f}`).join(', ')}, c)`;
-const RELOAD = FLAG_FIELDS.map((f) => `$${f} = c.${f};`).join(' ');
+/** A piece that changes what the CPU object should hold: a flag or register store. */
+const STATE_WRITE = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin) =[^=]|\br\[\d+\] =[^=]/;
+const REG_REF = /\br\[(\d+)\]/g;
+const REG_WRITE = /\br\[(\d+)\] =(?!=)/g;
+/**
+ * Marks left in the code until the region's registers are known
+ * (compileRegion fills them in): the stores of the locals back into the
+ * CPU object, their reload after a handler, RSP's after push/pop.
+ */
+const SPILL_MARK = '/*S*/0';
+const RELOAD_MARK = '/*R*/';
+const RSP_MARK = '/*RSP*/';
+/** `c`, after the locals are stored back: the first argument of every call out. */
+const SPILL_C = `(${SPILL_MARK}, c)`;
 const LOCALS = `let ${FLAG_FIELDS.map((f) => `$${f} = c.${f}`).join(', ')};`;
 
 /**
  * A piece with the record in locals. `synced`: the CPU object already holds
  * what the locals hold (no store needed before a call).
  */
-function localFlags(code: string, synced: boolean): string {
+function localState(code: string, synced: boolean): string {
   const c = synced ? 'c' : SPILL_C;
   return code.replace(FLAG_REF, '$$$1')
-    .replace(/\bh(\d+)\(c, i(\d+)\);/g, `{ h$1(${c}, i$2); ${RELOAD} }`)
-    .replace(/\b(cond|getCF|push|pop)\(c\b/g, `$1(${c}`)
-    .replace(/\bm\.(\w+)\(ea\(c, /g, `m.$1(ea(${c}, `)
+    .replace(/\bh(\d+)\(c, i(\d+)\);/g, `{ h$1(${c}, i$2); ${RELOAD_MARK} }`)
+    .replace(/\b(push|pop)\(c\b([^;]*);/g, `$1(${c}$2; ${RSP_MARK}`)
+    .replace(/\b(cond|getCF|ea)\(c\b/g, `$1(${c}`)
     .replace(/\breturn ([^;{}]+);/g, `return (${c}, $1);`);
+}
+
+/**
+ * The region's code with its registers in locals: `r[n]` becomes `$rn`,
+ * declared and loaded on entry; the marks become the stores of the locals
+ * (flags, and the registers the region writes) and their reloads.
+ */
+function localRegisters(body: string): { decl: string; body: string } {
+  const used = [...new Set([...body.matchAll(REG_REF)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+  const written = [...new Set([...body.matchAll(REG_WRITE)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+  const spill = [...FLAG_FIELDS.map((f) => `c.${f} = $${f}`), ...written.map((n) => `r[${n}] = $r${n}`)].join(', ');
+  const reload = [...FLAG_FIELDS.map((f) => `$${f} = c.${f};`), ...used.map((n) => `$r${n} = r[${n}];`)].join(' ');
+  const rsp = used.filter((n) => n === 8 || n === 9).map((n) => `$r${n} = r[${n}];`).join(' ');
+  // A Uint32Array store converts to uint32 (templates leave int32 results
+  // of & | ^ ~ << and sums past 2^32 to it); a local is given the same.
+  const uint32 = (all: string, n: string, v: string): string => /^\d+$|>>> 0\)?$/.test(v) ? all : `r[${n}] = (${v}) >>> 0;`;
+  return {
+    decl: used.length > 0 ? `  let ${used.map((n) => `$r${n} = r[${n}]`).join(', ')};\n` : '',
+    body: body.replace(/\br\[(\d+)\] = ([^;]+);/g, uint32).replace(REG_REF, '$$r$1').split(SPILL_MARK).join(spill).split(RELOAD_MARK).join(reload).split(RSP_MARK).join(rsp),
+  };
 }
 
 /**
@@ -210,8 +246,8 @@ function genBlock(insns: Insn[], g0: number, templates: boolean, goto: (a: numbe
   let synced = false;
   let code = '';
   for (const p of pieces) {
-    code += `    ${p.g < 0 ? localFlags(p.code, synced) : faultIndex(localFlags(p.code, synced), p.g)}\n`;
-    synced = (synced || p.call === true) && !FLAG_WRITE.test(p.code);
+    code += `    ${p.g < 0 ? localState(p.code, synced) : faultIndex(localState(p.code, synced), p.g)}\n`;
+    synced = (synced || p.call === true) && !STATE_WRITE.test(p.code);
   }
   code += `    done += ${insns.length};\n`;
   if (direct) {
@@ -229,6 +265,27 @@ function genBlock(insns: Insn[], g0: number, templates: boolean, goto: (a: numbe
 }
 
 /**
+ * Where a region checks its budget. A check before every block would cost
+ * a compare and branch per block of a loop; instead only the blocks a
+ * branch of the region can come back to (from itself or a later block:
+ * every cycle has such an edge) check, each for `need`, the most
+ * instructions run from there before the next check or the region's end.
+ * A block that does not check is entered from run() only with its `need`
+ * (Block.first), or from a block whose check covered it.
+ */
+function checks(blocks: RegionBlock[], index: Map<number, number>): { check: boolean[]; need: number[] } {
+  const succ = blocks.map((b) => b.next.filter((a) => index.has(a)).map((a) => index.get(a)!));
+  const check = blocks.map(() => false);
+  succ.forEach((ss, n) => ss.forEach((t) => { if (t <= n) check[t] = true; }));
+  // A successor that does not check comes later (an edge back marks its target), so one pass from the end.
+  const need = blocks.map((b) => b.insns.length);
+  for (let n = blocks.length - 1; n >= 0; n--) {
+    for (const t of succ[n]!) if (!check[t]) need[n] = Math.max(need[n]!, blocks[n]!.insns.length + need[t]!);
+  }
+  return { check, need };
+}
+
+/**
  * Compile a region into one function, and return an entry for each of its
  * blocks (by start address). A successor address that starts a block of the
  * region continues there.
@@ -240,12 +297,13 @@ export function compileRegion(blocks: RegionBlock[], templates = true): Map<numb
   const params: string[] = ['cond', 'ea', 'getCF', 'push', 'pop'];
   const args: unknown[] = [cond, ea, getCF, push, pop];
   insns.forEach((i, g) => { params.push(`h${g}`, `i${g}`); args.push(i.handler, i); });
-  let body = `  const r = c.r, m = c.mem, rTL = m.rTagLo, rTH = m.rTagHi, rB = m.rBytes, rV = m.rView, wTL = m.wTagLo, wTH = m.wTagHi, wB = m.wBytes, wV = m.wView, xd = c.xd, TLB = ${TLB_MASK};\n`;
-  body += `  ${LOCALS}\n  let done = 0, L = entry;\n  for (;;) switch (L) {\n`;
+  const { check, need } = checks(blocks, index);
+  let body = `  ${LOCALS}\n  let done = 0, L = entry;\n  for (;;) switch (L) {\n`;
   let g0 = 0;
   blocks.forEach((b, n) => {
     const len = b.insns.length, start = b.insns[0]!.addr;
-    body += `  case ${n}: {\n    if (done + ${len} > budget) { c.rip = ${start}; ${EXIT} }\n`;
+    body += `  case ${n}: {\n`;
+    if (check[n]) body += `    if (done + ${need[n]} > budget) { c.rip = ${start}; ${EXIT} }\n`;
     body += `    const b0 = done - ${g0};\n`;
     body += genBlock(b.insns, g0, templates, goto, (a) => index.get(a) === n + 1);
     const inner = b.next.filter((a) => index.has(a));
@@ -257,8 +315,10 @@ export function compileRegion(blocks: RegionBlock[], templates = true): Map<numb
     g0 += len;
   });
   body += `  default: ${EXIT}\n  }\n`;
+  const regs = localRegisters(body);
+  body = `  const r = c.r, m = c.mem, rTL = m.rTagLo, rTH = m.rTagHi, rB = m.rBytes, rV = m.rView, wTL = m.wTagLo, wTH = m.wTagHi, wB = m.wBytes, wV = m.wView, xd = c.xd, TLB = ${TLB_MASK};\n${regs.decl}${regs.body}`;
   const name = `region_${blocks[0]!.insns[0]!.addr.toString(16)}`;
   const make = new Function(...params, `return function ${name}(c, budget, entry) {\n${body}};`) as (...a: unknown[]) => RegionFn;
   const fn = make(...args);
-  return new Map(blocks.map((b, n) => [b.insns[0]!.addr, { insns, fn, entry: n, first: b.insns.length, dead: false, t0: -1, s0: null, t1: -1, s1: null }]));
+  return new Map(blocks.map((b, n) => [b.insns[0]!.addr, { insns, fn, entry: n, first: need[n]!, dead: false, t0: -1, s0: null, t1: -1, s1: null }]));
 }

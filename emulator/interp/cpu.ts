@@ -109,7 +109,6 @@ export class InterpCpu implements Cpu {
   run(budget: RunBudget): CpuExit {
     this.exit = null;
     let n = budget.instructions;
-    const n0 = n;
     // The clock is first read at the first time check (after 65536
     // instructions), not on entry: a syscall-heavy guest enters run() once
     // per syscall and most entries never get that far. The slice may so run
@@ -119,11 +118,12 @@ export class InterpCpu implements Cpu {
     let insn: Insn | null = null;
     let block: Block | null = null;
     let ticks = 0;
+    let tail = false;
     try {
       let prev: Block | null = null;
       while (n > 0) {
         // TF: one instruction at a time, each followed by the #DB trap (no regions).
-        if (this.useBlocks && (this.flags & FLAG_TF) === 0) {
+        if (this.useBlocks && !tail && (this.flags & FLAG_TF) === 0) {
           // Chained: a block remembers the blocks that followed it (two slots).
           const rip = this.rip;
           let b: Block | null = null;
@@ -137,14 +137,13 @@ export class InterpCpu implements Cpu {
               if (prev.t0 === -1 || prev.t0 === rip) { prev.t0 = rip; prev.s0 = b; } else { prev.t1 = rip; prev.s1 = b; }
             }
           }
-          // A compiled block that does not fit the budget left: end the
-          // slice before it (the budget is an upper bound) rather than
-          // interpret into its middle, which would start blocks, and so
-          // regions, at addresses a loop is otherwise never entered at.
-          // With nothing run yet (a budget smaller than the block:
-          // single-stepping), interpret.
-          if (b !== null && b.first > n && n < n0) break;
-          if (b !== null && b.first <= n) {
+          // A compiled block that needs more than the budget left (its
+          // `first`: up to the region's next budget check): interpret the
+          // rest of the slice, so a run retires exactly what it was asked,
+          // without looking up blocks (which would count starts, and so
+          // compile regions, at addresses in the middle of blocks).
+          if (b !== null && b.first > n) tail = true;
+          else if (b !== null) {
             block = b;
             this.smc = false;
             const done = b.fn(this, n < 65536 ? n : 65536, b.entry);
