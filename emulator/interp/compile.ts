@@ -133,6 +133,8 @@ const FLAG_REF = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin
 /** A piece that changes what the CPU object should hold: a flag or register store. */
 const STATE_WRITE = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin) =[^=]|\br\[\d+\] =[^=]/;
 const REG_REF = /\br\[(\d+)\]/g;
+/** A piece that reads or writes flags or registers (they must be in the locals first). */
+const STATE_REF = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin)\b|\br\[\d+\]/;
 const REG_WRITE = /\br\[(\d+)\] =(?!=)/g;
 /**
  * Marks left in the code until the region's registers are known
@@ -157,6 +159,16 @@ function localState(code: string, synced: boolean): string {
     .replace(/\b(push|pop)\(c\b([^;]*);/g, `$1(${c}$2; ${RSP_MARK}`)
     .replace(/\b(cond|getCF|ea)\(c\b/g, `$1(${c}`)
     .replace(/\breturn ([^;{}]+);/g, `return (${c}, $1);`);
+}
+
+/**
+ * A handler call compile.ts made (`c.bi = g; c.rip = a; hg(c, ig);` and a
+ * self-modified-code return): the locals are stored before it if the CPU
+ * object is behind them, and not reloaded here (genBlock reloads them
+ * where they are next read), so its return must not store them.
+ */
+function handlerCall(code: string, synced: boolean): string {
+  return code.replace(/\bh(\d+)\(c, /, `h$1(${synced ? 'c' : SPILL_C}, `);
 }
 
 /**
@@ -242,13 +254,26 @@ function genBlock(insns: Insn[], g0: number, templates: boolean, goto: (a: numbe
     if (p.reads || p.stops) live = true;
     else if (p.writes) live = false;
   }
-  // Forwards: the record in locals, stored back only where the CPU object is stale.
-  let synced = false;
+  // Forwards: flags and registers in locals, stored back only where the
+  // CPU object is behind them (`synced` false), reloaded after handler
+  // calls only where something reads them (`stale`): a run of SSE
+  // handlers costs no stores or loads of the general registers between them.
+  let synced = false, stale = false;
   let code = '';
   for (const p of pieces) {
-    code += `    ${p.g < 0 ? localState(p.code, synced) : faultIndex(localState(p.code, synced), p.g)}\n`;
-    synced = (synced || p.call === true) && !STATE_WRITE.test(p.code);
+    let js: string;
+    if (p.call === true) {
+      js = faultIndex(handlerCall(p.code, synced), p.g);
+      synced = true;
+      stale = true;
+    } else {
+      if (stale && STATE_REF.test(p.code)) { code += `    ${RELOAD_MARK}\n`; stale = false; }
+      js = p.g < 0 ? localState(p.code, synced) : faultIndex(localState(p.code, synced), p.g);
+      synced = synced && !STATE_WRITE.test(p.code);
+    }
+    code += `    ${js}\n`;
   }
+  if (stale) code += `    ${RELOAD_MARK}\n`;
   code += `    done += ${insns.length};\n`;
   if (direct) {
     // The successor that is the next case is reached by falling through

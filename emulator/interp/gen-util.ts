@@ -95,6 +95,13 @@ export function addr(i: Insn, k: number): string {
     hi.push(i.scale === 1 ? `r[${2 * i.index + 1}]` : `r[${2 * i.index + 1}] * ${i.scale}`);
   }
   if (lo.length === 1 && i.disp === 0 && (i.index < 0 || i.scale === 1)) return `const ml = ${lo[0]}, mh = ${hi[0]} | 0; ${page}`;
+  // Two words (base + index, a word + displacement): the sum wraps in
+  // 32-bit arithmetic, which V8 keeps in integer registers, and the carry
+  // (or a negative displacement's borrow) is an unsigned compare.
+  if (i.index < 0 || i.scale === 1) {
+    if (lo.length === 2 && i.disp === 0) return `const ml = (${lo[0]} + ${lo[1]}) >>> 0, mh = (${hi[0]} + ${hi[1]} + (ml < ${lo[0]} ? 1 : 0)) | 0; ${page}`;
+    if (lo.length === 1) return `const ml = (${lo[0]} + ${i.disp}) >>> 0, mh = (${hi[0]} ${i.disp > 0 ? `+ (ml < ${lo[0]}` : `- (ml > ${lo[0]}`} ? 1 : 0)) | 0; ${page}`;
+  }
   // Which way the low word can leave 0 .. 2^32-1: up past a sum of words
   // (or a scaled one, or a positive displacement), down by a negative one.
   const up = lo.length > 1 || i.scale > 1 || i.disp > 0, down = i.disp < 0;
