@@ -8,6 +8,8 @@
  *
  *   node dist/bench/cpu.js [--only NAME] [--runs N]
  *
+ * With --runs N the runners take turns, N rounds of one run each, and each
+ * keeps its best time (a slow phase of the machine hits all of them).
  * Every runner's output is checked against native, so a wrong answer
  * cannot pass for a fast one. kemu runs as it is installed: the bundled
  * command dist/kemu.cjs (`npm run build`), start-up included. For the
@@ -90,29 +92,38 @@ async function main(): Promise<void> {
     if (!fs.existsSync(prog)) { console.log(`${p.name}: missing, run make -C bench/programs`); continue; }
     const insns = await runCounted(prog, p.args);
     console.log(`\n${p.name} (${p.what}; ${(insns / 1e6).toFixed(1)}M guest instructions)`);
-    let native = 0;
-    let want = '';
-    for (const r of RUNNERS) {
-      const c = r.cmd(prog, p.args);
-      if (!c) { console.log(`  ${r.name.padEnd(14)} not installed`); continue; }
-      let best = Infinity;
-      let out = '';
-      let status: number | null = null;
-      for (let i = 0; i < runs; i++) {
+    // Rounds, not runner after runner: each round runs every runner once,
+    // so a phase when this (shared, virtual) machine's CPU is slower falls
+    // on all of them alike, and each runner's best is from its best round.
+    const cmds = RUNNERS.map((r) => ({ r, c: r.cmd(prog, p.args) }));
+    const best = cmds.map(() => Infinity);
+    const outs = cmds.map(() => ({ out: '', status: null as number | null }));
+    const nativeTimes: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      cmds.forEach(({ r, c }, k) => {
+        if (!c) return;
         const t = time(c[0], c[1]);
-        if (t.seconds < best) best = t.seconds;
-        out = t.stdout;
-        status = t.status;
-      }
-      if (r.name === 'native') { native = best; want = out; }
+        if (r.name === 'native') nativeTimes.push(t.seconds);
+        best[k] = Math.min(best[k]!, t.seconds);
+        outs[k] = { out: t.stdout, status: t.status };
+      });
+    }
+    const native = best[0]!, want = outs[0]!.out;
+    cmds.forEach(({ r, c }, k) => {
+      if (!c) { console.log(`  ${r.name.padEnd(14)} not installed`); return; }
+      const { out, status } = outs[k]!;
       const ok = status === 0 && out === want ? '' : `  WRONG (status ${status}, output ${JSON.stringify(out.slice(0, 40))})`;
-      const mips = insns / best / 1e6;
+      const mips = insns / best[k]! / 1e6;
       let per = '';
       if (p.name === 'getpid') {
-        const s = perSyscall(r, prog, Number(p.args[0]), best, runs);
+        const s = perSyscall(r, prog, Number(p.args[0]), best[k]!, runs);
         per = `  ${s.round.toFixed(3).padStart(6)} us/syscall (first ${p.args[0]}: ${s.warm.toFixed(3)})`;
       }
-      console.log(`  ${r.name.padEnd(14)} ${best.toFixed(3).padStart(8)} s  ${(best / native).toFixed(1).padStart(7)}x  ${mips.toFixed(0).padStart(6)} M guest insn/s${per}${ok}`);
+      console.log(`  ${r.name.padEnd(14)} ${best[k]!.toFixed(3).padStart(8)} s  ${(best[k]! / native).toFixed(1).padStart(7)}x  ${mips.toFixed(0).padStart(6)} M guest insn/s${per}${ok}`);
+    });
+    const spread = Math.max(...nativeTimes) / Math.min(...nativeTimes);
+    if (nativeTimes.length > 1 && spread > 1.25) {
+      console.log(`  (native varied ${spread.toFixed(2)}x between rounds: this machine's CPU speed changed during the run; more --runs give steadier best times)`);
     }
   }
 }
