@@ -341,7 +341,7 @@ export function compileRegion(blocks: RegionBlock[], templates = true): Map<numb
   });
   body += `  default: ${EXIT}\n  }\n`;
   const regs = localRegisters(body);
-  body = `  const r = c.r, m = c.mem, rTL = m.rTagLo, rTH = m.rTagHi, rB = m.rBytes, rV = m.rView, wTL = m.wTagLo, wTH = m.wTagHi, wB = m.wBytes, wV = m.wView, xd = c.xd, TLB = ${TLB_MASK};\n${regs.decl}${regs.body}`;
+  body = `  const r = c.r, m = c.mem, rT = m.rTag, rB = m.rBytes, rV = m.rView, wT = m.wTag, wB = m.wBytes, wV = m.wView, xd = c.xd, TLB = ${TLB_MASK};\n${regs.decl}${regs.body}`;
   const name = `region_${blocks[0]!.insns[0]!.addr.toString(16)}`;
   const make = new Function(...params, `return function ${name}(c, budget, entry) {\n${body}};`) as (...a: unknown[]) => RegionFn;
   const fn = make(...args);

@@ -114,7 +114,7 @@ export function addr(i: Insn, k: number): string {
 
 /** The TLB hit test of the read (`r`) or write (`w`) TLB for the address addr() computed. */
 export function hit(t: 'r' | 'w'): string {
-  return `${t}TL[me] === mp && ${t}TH[me] === mh`;
+  return `${t}T[me] === mh * 256 + (ml >>> 24)`;
 }
 
 /**

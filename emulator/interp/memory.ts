@@ -53,27 +53,32 @@ export class Trap {
  * loop striding over a 10 MB array (the sieve) misses once per page, not
  * on every access as with 256 entries.
  *
- * An entry's tag is the page's address split as the CPU's registers are
- * (cpu.ts keeps each register as two 32-bit words): `tagLo` the low word's
- * page bits (lo >>> 12) and `tagHi` the high word (as int32). The compiled
- * code's hit test is then integer compares on the words it already has,
- * with no 64-bit address formed as a double (gen-util.ts `addr`): that
- * made memcmp's byte loop 1.7x faster. Empty entries hold -1, which no
- * `lo >>> 12` equals.
+ * An entry's tag is the page number without the index bits, address /
+ * 2^24 (below 2^23 for a user page), in a Float64Array; the compiled
+ * code's hit test forms it from the address's two 32-bit words as cpu.ts
+ * keeps registers, `mh * 256 + (ml >>> 24)` (gen-util.ts `addr`, `hit`):
+ * int32 arithmetic, exact, with no 64-bit address formed as a double
+ * (that made memcmp's byte loop 1.7x faster than a double address did),
+ * and one load and compare (two tag arrays, low and high word, made the
+ * strings benchmark 3% slower). Empty entries hold NaN, which equals
+ * nothing.
  */
 const TLB_SIZE = 4096;
 export const TLB_MASK = TLB_SIZE - 1;
-const TWO32 = 4294967296;
+const TAG_UNIT = 2 ** 24;
 
-/** The high word of address `a` as int32 (a >= 2^63 wraps negative: never a tag). */
-function hiWord(a: number): number {
-  return ((a - (a >>> 0)) / TWO32) | 0;
+/** The TLB entry and tag of address `a` (an exact integer below 2^64). */
+function entryOf(a: number): number {
+  return Math.floor(a / PAGE_SIZE) & TLB_MASK;
+}
+function tagOf(a: number): number {
+  return Math.floor(a / TAG_UNIT);
 }
 
-/** Empty the entry of one TLB (its two tag arrays) that holds the page of `a`, if one does. */
-function dropEntry(tagLo: Int32Array, tagHi: Int32Array, a: number): void {
-  const i = (a >>> 12) & TLB_MASK;
-  if (tagLo[i] === a >>> 12 && tagHi[i] === hiWord(a)) tagLo[i] = -1;
+/** Empty the entry of one TLB that holds the page at `a`, if one does. */
+function dropEntry(tag: Float64Array, a: number): void {
+  const i = entryOf(a);
+  if (tag[i] === tagOf(a)) tag[i] = NaN;
 }
 /** First address that is not canonical user space (2^47). */
 const USER_TOP = 0x800000000000;
@@ -91,15 +96,12 @@ export class GuestMemory {
 
   // Read TLB (pages readable: any of R, W, X on x86) and write TLB (PROT_WRITE,
   // not code). Public for the block compiler, which inlines the hit path
-  // (gen-util.ts); entry i holds the page of address a when i is that
-  // page's number & TLB_MASK, tagLo[i] === (a >>> 0) >>> 12 and
-  // tagHi[i] === hiWord(a).
-  readonly rTagLo = new Int32Array(TLB_SIZE).fill(-1);
-  readonly rTagHi = new Int32Array(TLB_SIZE).fill(-1);
+  // (gen-util.ts); entry i holds the page at a when i === entryOf(a) and
+  // tag[i] === tagOf(a).
+  readonly rTag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly rView: DataView[] = new Array<DataView>(TLB_SIZE);
   readonly rBytes: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE);
-  readonly wTagLo = new Int32Array(TLB_SIZE).fill(-1);
-  readonly wTagHi = new Int32Array(TLB_SIZE).fill(-1);
+  readonly wTag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly wView: DataView[] = new Array<DataView>(TLB_SIZE);
   readonly wBytes: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE);
 
@@ -137,15 +139,15 @@ export class GuestMemory {
   /** Drop one page from both TLBs (and the fetch cache). */
   flushPage(pn: number): void {
     if (pn === this.xPn) { this.xPn = -1; this.xBytes = null; }
-    dropEntry(this.rTagLo, this.rTagHi, pn * PAGE_SIZE);
-    dropEntry(this.wTagLo, this.wTagHi, pn * PAGE_SIZE);
+    dropEntry(this.rTag, pn * PAGE_SIZE);
+    dropEntry(this.wTag, pn * PAGE_SIZE);
   }
 
   /** Mark a page as holding decoded code: stores to it now take the slow path. */
   markCode(pn: number): void {
     const p = this.pages.get(pn);
     if (p) p.code = true;
-    dropEntry(this.wTagLo, this.wTagHi, pn * PAGE_SIZE);
+    dropEntry(this.wTag, pn * PAGE_SIZE);
   }
 
   /** Look a page up for `access`, or throw the fault the hardware would raise. */
@@ -163,9 +165,8 @@ export class GuestMemory {
 
   private fillR(a: number): DataView {
     const p = this.page(a, 'read');
-    const i = (a >>> 12) & TLB_MASK;
-    this.rTagLo[i] = a >>> 12;
-    this.rTagHi[i] = hiWord(a);
+    const i = entryOf(a);
+    this.rTag[i] = tagOf(a);
     this.rView[i] = p.view;
     this.rBytes[i] = p.bytes;
     return p.view;
@@ -173,14 +174,12 @@ export class GuestMemory {
 
   private fillW(a: number): DataView {
     const p = this.page(a, 'write');
-    const pn = Math.floor(a / PAGE_SIZE);
+    const i = entryOf(a);
     if (p.code) {
       p.code = false;
-      this.onCodeWrite(pn);
+      this.onCodeWrite(Math.floor(a / PAGE_SIZE));
     }
-    const i = (a >>> 12) & TLB_MASK;
-    this.wTagLo[i] = a >>> 12;
-    this.wTagHi[i] = hiWord(a);
+    this.wTag[i] = tagOf(a);
     this.wView[i] = p.view;
     this.wBytes[i] = p.bytes;
     return p.view;
@@ -188,14 +187,14 @@ export class GuestMemory {
 
   /** DataView of the page holding `a`, checked readable. */
   rv(a: number): DataView {
-    const pl = a >>> 12, i = pl & TLB_MASK;
-    return this.rTagLo[i] === pl && this.rTagHi[i] === hiWord(a) ? this.rView[i]! : this.fillR(a);
+    const i = entryOf(a);
+    return this.rTag[i] === tagOf(a) ? this.rView[i]! : this.fillR(a);
   }
 
   /** DataView of the page holding `a`, checked writable (code dropped). */
   wv(a: number): DataView {
-    const pl = a >>> 12, i = pl & TLB_MASK;
-    return this.wTagLo[i] === pl && this.wTagHi[i] === hiWord(a) ? this.wView[i]! : this.fillW(a);
+    const i = entryOf(a);
+    return this.wTag[i] === tagOf(a) ? this.wView[i]! : this.fillW(a);
   }
 
   /** Check that `[a, a+size)` is writable without writing (for read-modify-write and multi-part stores). */
@@ -297,5 +296,3 @@ export class GuestMemory {
     return bytes[a & 0xfff]!;
   }
 }
-
-export { TWO32 };
