@@ -40,13 +40,26 @@ export const movzxLoad = (from: number): Gen => (i, k) => {
 /** lea Gv,M (64- and 32-bit, no segment): never touches memory. */
 export const lea: Gen = (i) => {
   if (i.asize !== 8 || (i.osize !== 8 && i.osize !== 4) || (i.base < 0 && i.index < 0)) return null;
+  const d = 2 * i.reg;
+  // Two words (base + index, a register + displacement): 32-bit arithmetic
+  // with the carry (borrow) as an unsigned compare, as gen-util.ts addr().
+  if (i.osize === 8 && (i.index < 0 || i.scale === 1)) {
+    const words = [i.base, i.index].filter((n) => n >= 0);
+    const [w0, w1] = words as [number, number | undefined];
+    const carry = (n: string): string => `{ const a = r[${2 * w0}], lo = ${n}, hi = ${n === 'a' ? `r[${2 * w0 + 1}]` : ''}`;
+    if (w1 !== undefined && i.disp === 0) return `${carry(`(a + r[${2 * w1}]) >>> 0`)}(r[${2 * w0 + 1}] + r[${2 * w1 + 1}] + (lo < a ? 1 : 0)) >>> 0; r[${d}] = lo; r[${d + 1}] = hi; }`;
+    if (w1 === undefined) {
+      if (i.disp === 0) return `${carry('a')}; r[${d}] = lo; r[${d + 1}] = hi; }`;
+      return `${carry(`(a + ${i.disp}) >>> 0`)}(r[${2 * w0 + 1}] ${i.disp > 0 ? '+ (lo < a' : '- (lo > a'} ? 1 : 0)) >>> 0; r[${d}] = lo; r[${d + 1}] = hi; }`;
+    }
+  }
   // Pair arithmetic as operands.ts eaPair(), inline.
   let lo = `${i.disp}`, hi = '0';
   if (i.base >= 0) { lo += ` + r[${2 * i.base}]`; hi += ` + r[${2 * i.base + 1}]`; }
   if (i.index >= 0) { lo += ` + r[${2 * i.index}] * ${i.scale}`; hi += ` + r[${2 * i.index + 1}] * ${i.scale}`; }
   return i.osize === 8
-    ? `{ const lo = ${lo}; r[${2 * i.reg}] = lo >>> 0; r[${2 * i.reg + 1}] = (${hi} + Math.floor(lo / 4294967296)) >>> 0; }`
-    : `{ r[${2 * i.reg}] = (${lo}) >>> 0; r[${2 * i.reg + 1}] = 0; }`;
+    ? `{ const lo = ${lo}; r[${d}] = lo >>> 0; r[${d + 1}] = (${hi} + Math.floor(lo / 4294967296)) >>> 0; }`
+    : `{ r[${d}] = (${lo}) >>> 0; r[${d + 1}] = 0; }`;
 };
 
 /** op Gv,Ev with a memory source (add, sub, and, or, xor, cmp) at 4 or 8 bytes. */
