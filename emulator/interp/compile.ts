@@ -130,8 +130,8 @@ function flagState(code: string): FlagState | null {
  */
 const FLAG_FIELDS = ['fOp', 'fSize', 'fDstLo', 'fDstHi', 'fSrcLo', 'fSrcHi', 'fResLo', 'fResHi', 'fCin'];
 const FLAG_REF = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin)\b/g;
-/** A piece that changes what the CPU object should hold: a flag or register store. */
-const STATE_WRITE = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin) =[^=]|\br\[\d+\] =[^=]/;
+/** A piece that changes the flag record. */
+const STATE_WRITE_FLAGS = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin) =[^=]/;
 const REG_REF = /\br\[(\d+)\]/g;
 /** A piece that reads or writes flags or registers (they must be in the locals first). */
 const STATE_REF = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin)\b|\br\[\d+\]/;
@@ -141,19 +141,37 @@ const REG_WRITE = /\br\[(\d+)\] =(?!=)/g;
  * (compileRegion fills them in): the stores of the locals back into the
  * CPU object, their reload after a handler, RSP's after push/pop.
  */
-const SPILL_MARK = '/*S*/0';
+const SPILL_MARK = /\/\*S:([^*]*)\*\/0/g;
 const RELOAD_MARK = '/*R*/';
 const RSP_MARK = '/*RSP*/';
-/** `c`, after the locals are stored back: the first argument of every call out. */
-const SPILL_C = `(${SPILL_MARK}, c)`;
-const LOCALS = `let ${FLAG_FIELDS.map((f) => `$${f} = c.${f}`).join(', ')};`;
 
 /**
- * A piece with the record in locals. `synced`: the CPU object already holds
- * what the locals hold (no store needed before a call).
+ * The locals that may differ from the CPU object at a point of the code
+ * (written since they were last stored or loaded): 'f' for the flag
+ * record, register word numbers for the registers. A store back writes
+ * these alone, so a handler call after `add rax, 16` stores RAX and the
+ * flags, not every register the region uses.
  */
-function localState(code: string, synced: boolean): string {
-  const c = synced ? 'c' : SPILL_C;
+type Dirty = ReadonlySet<string>;
+/** Every local (the default case, never taken). */
+const ALL: Dirty = new Set(['*']);
+
+/** `c`, after the dirty locals are stored back: the first argument of every call out. */
+function spillC(dirty: Dirty): string {
+  return dirty.size === 0 ? 'c' : `(/*S:${[...dirty].join(',')}*/0, c)`;
+}
+
+/** What a piece writes of the locals. */
+function written(code: string): string[] {
+  const w = [...code.matchAll(REG_WRITE)].map((m) => m[1]!);
+  return STATE_WRITE_FLAGS.test(code) ? ['f', ...w] : w;
+}
+
+const LOCALS = `let ${FLAG_FIELDS.map((f) => `$${f} = c.${f}`).join(', ')};`;
+
+/** A piece with the record in locals; `dirty`: the locals to store before a call out. */
+function localState(code: string, dirty: Dirty): string {
+  const c = spillC(dirty);
   return code.replace(FLAG_REF, '$$$1')
     .replace(/\bh(\d+)\(c, i(\d+)\);/g, `{ h$1(${c}, i$2); ${RELOAD_MARK} }`)
     .replace(/\b(push|pop)\(c\b([^;]*);/g, `$1(${c}$2; ${RSP_MARK}`)
@@ -167,8 +185,8 @@ function localState(code: string, synced: boolean): string {
  * object is behind them, and not reloaded here (genBlock reloads them
  * where they are next read), so its return must not store them.
  */
-function handlerCall(code: string, synced: boolean): string {
-  return code.replace(/\bh(\d+)\(c, /, `h$1(${synced ? 'c' : SPILL_C}, `);
+function handlerCall(code: string, dirty: Dirty): string {
+  return code.replace(/\bh(\d+)\(c, /, `h$1(${spillC(dirty)}, `);
 }
 
 /**
@@ -179,7 +197,11 @@ function handlerCall(code: string, synced: boolean): string {
 function localRegisters(body: string): { decl: string; body: string } {
   const used = [...new Set([...body.matchAll(REG_REF)].map((m) => Number(m[1])))].sort((a, b) => a - b);
   const written = [...new Set([...body.matchAll(REG_WRITE)].map((m) => Number(m[1])))].sort((a, b) => a - b);
-  const spill = [...FLAG_FIELDS.map((f) => `c.${f} = $${f}`), ...written.map((n) => `r[${n}] = $r${n}`)].join(', ');
+  const spill = (set: string): string => {
+    const all = set === '*', names = new Set(set.split(','));
+    const f = all || names.has('f') ? FLAG_FIELDS.map((x) => `c.${x} = $${x}`) : [];
+    return [...f, ...written.filter((n) => all || names.has(String(n))).map((n) => `r[${n}] = $r${n}`)].join(', ');
+  };
   const reload = [...FLAG_FIELDS.map((f) => `$${f} = c.${f};`), ...used.map((n) => `$r${n} = r[${n}];`)].join(' ');
   const rsp = used.filter((n) => n === 8 || n === 9).map((n) => `$r${n} = r[${n}];`).join(' ');
   // A Uint32Array store converts to uint32 (templates leave int32 results
@@ -187,7 +209,7 @@ function localRegisters(body: string): { decl: string; body: string } {
   const uint32 = (all: string, n: string, v: string): string => /^\d+$|>>> 0\)?$/.test(v) ? all : `r[${n}] = (${v}) >>> 0;`;
   return {
     decl: used.length > 0 ? `  let ${used.map((n) => `$r${n} = r[${n}]`).join(', ')};\n` : '',
-    body: body.replace(/\br\[(\d+)\] = ([^;]+);/g, uint32).replace(REG_REF, '$$r$1').split(SPILL_MARK).join(spill).split(RELOAD_MARK).join(reload).split(RSP_MARK).join(rsp),
+    body: body.replace(/\br\[(\d+)\] = ([^;]+);/g, uint32).replace(REG_REF, '$$r$1').replace(SPILL_MARK, (_m, set: string) => spill(set)).split(RELOAD_MARK).join(reload).split(RSP_MARK).join(rsp),
   };
 }
 
@@ -204,8 +226,10 @@ function faultIndex(code: string, g: number): string {
   return code.replace(mark, '').replace(/\bm\.(\w+)\(ea\((c|\(.*?, c\)), (i\d+)\)/g, `m.$1((c.bi = ${g}, c.bd = b0, ea($2, $3))`);
 }
 
-/** Leave the region: the record back in the CPU, the instructions done returned. */
-const EXIT = `return (${SPILL_C}, done);`;
+/** Leave the region: the dirty locals back in the CPU, the instructions done returned. */
+function exit(dirty: Dirty): string {
+  return `return (${spillC(dirty)}, done);`;
+}
 
 // ---- blocks ----------------------------------------------------------------
 
@@ -215,14 +239,18 @@ function directExit(insns: Insn[], templates: boolean): boolean {
   return templates && (h === C.opJccJb || h === C.opJmpJb);
 }
 
-/**
- * JavaScript for one block of a region (instructions numbered from g0),
- * from after its budget check to where it continues: `goto` gives the code
- * that continues at an address (a label of the region, or a return), and
- * `next` whether an address is the block that follows (reached by falling
- * through).
- */
-function genBlock(insns: Insn[], g0: number, templates: boolean, goto: (a: number) => string, next: (a: number) => boolean): string {
+/** One block of a region, its instructions as pieces with the flag analysis done. */
+interface BlockPlan {
+  insns: Insn[];
+  pieces: Piece[];
+  /** Ends in a direct jcc/jmp (a `taken` piece last for a jcc). */
+  direct: boolean;
+  /** Ends in a handler call (call, ret, syscall...). */
+  handlerLast: boolean;
+}
+
+/** The pieces of one block (instructions numbered from g0), the flags an instruction leaves dropped where nothing reads them. */
+function planBlock(insns: Insn[], g0: number, templates: boolean): BlockPlan {
   const pieces: Piece[] = [];
   let flags: FlagState | null = null;
   const lastInsn = insns[insns.length - 1]!;
@@ -254,38 +282,63 @@ function genBlock(insns: Insn[], g0: number, templates: boolean, goto: (a: numbe
     if (p.reads || p.stops) live = true;
     else if (p.writes) live = false;
   }
-  // Forwards: flags and registers in locals, stored back only where the
-  // CPU object is behind them (`synced` false), reloaded after handler
-  // calls only where something reads them (`stale`): a run of SSE
-  // handlers costs no stores or loads of the general registers between them.
-  let synced = false, stale = false;
+  return { insns, pieces, direct, handlerLast };
+}
+
+/** The locals dirty after a block entered with `dirty`: a handler call stores them all; a piece's writes add. */
+function dirtyOut(plan: BlockPlan, dirty: Dirty): Dirty {
+  let d = new Set(dirty);
+  for (const p of plan.pieces) {
+    if (p.call === true) d = new Set();
+    else for (const w of written(p.code)) d.add(w);
+  }
+  return d;
+}
+
+/**
+ * JavaScript for one planned block, from after its budget check to where
+ * it continues, entered with the locals `dirty`: `goto` gives the code that
+ * continues at an address (a label of the region, or a return), and `next`
+ * whether an address is the block that follows (reached by falling through).
+ *
+ * Flags and registers live in locals, stored back only where they may
+ * differ from the CPU object (`dirty`), and reloaded after a handler call
+ * only where something next reads them (`stale`): a run of SSE handlers
+ * costs no stores or loads of the general registers between them.
+ */
+function emitBlock(plan: BlockPlan, dirty: Dirty, goto: (a: number, dirty: Dirty) => string, next: (a: number) => boolean): string {
+  const { insns, pieces, direct, handlerLast } = plan;
+  let d = new Set(dirty);
+  let stale = false;
   let code = '';
   for (const p of pieces) {
     let js: string;
     if (p.call === true) {
-      js = faultIndex(handlerCall(p.code, synced), p.g);
-      synced = true;
+      js = faultIndex(handlerCall(p.code, d), p.g);
+      d = new Set();
       stale = true;
     } else {
       if (stale && STATE_REF.test(p.code)) { code += `    ${RELOAD_MARK}\n`; stale = false; }
-      js = p.g < 0 ? localState(p.code, synced) : faultIndex(localState(p.code, synced), p.g);
-      synced = synced && !STATE_WRITE.test(p.code);
+      // Stores inside the piece may follow its own writes: count them first.
+      for (const w of written(p.code)) d.add(w);
+      js = p.g < 0 ? localState(p.code, d) : faultIndex(localState(p.code, d), p.g);
     }
     code += `    ${js}\n`;
   }
   if (stale) code += `    ${RELOAD_MARK}\n`;
   code += `    done += ${insns.length};\n`;
+  const lastInsn = insns[insns.length - 1]!;
   if (direct) {
     // The successor that is the next case is reached by falling through
     // (no dispatch on L): memcmp's loop runs one switch per byte, not two.
     const t = lastInsn.target, f = lastInsn.addr + lastInsn.len;
-    if (lastInsn.handler !== C.opJccJb) code += next(t) ? '' : `    ${goto(t)}\n`;
-    else if (next(f)) code += `    if (taken) { ${goto(t)} }\n`;
-    else if (next(t)) code += `    if (!taken) { ${goto(f)} }\n`;
-    else code += `    if (taken) { ${goto(t)} }\n    ${goto(f)}\n`;
+    if (lastInsn.handler !== C.opJccJb) code += next(t) ? '' : `    ${goto(t, d)}\n`;
+    else if (next(f)) code += `    if (taken) { ${goto(t, d)} }\n`;
+    else if (next(t)) code += `    if (!taken) { ${goto(f, d)} }\n`;
+    else code += `    if (taken) { ${goto(t, d)} }\n    ${goto(f, d)}\n`;
     return code;
   }
-  if (handlerLast) code += `    if (c.exit !== null || c.smc) ${EXIT}\n`;
+  if (handlerLast) code += `    if (c.exit !== null || c.smc) ${exit(d)}\n`;
   return code;
 }
 
@@ -311,6 +364,27 @@ function checks(blocks: RegionBlock[], index: Map<number, number>): { check: boo
 }
 
 /**
+ * The locals that may be dirty where each block starts: none where run()
+ * enters (the function loads them all), and whatever a block that
+ * continues there leaves dirty (iterated until nothing grows).
+ */
+function dirtyOnEntry(blocks: RegionBlock[], index: Map<number, number>, plans: BlockPlan[]): Dirty[] {
+  const dirtyIn: Set<string>[] = blocks.map(() => new Set());
+  for (let changed = true; changed;) {
+    changed = false;
+    blocks.forEach((b, n) => {
+      const out = dirtyOut(plans[n]!, dirtyIn[n]!);
+      for (const a of b.next) {
+        const t = index.get(a);
+        if (t === undefined) continue;
+        for (const w of out) if (!dirtyIn[t]!.has(w)) { dirtyIn[t]!.add(w); changed = true; }
+      }
+    });
+  }
+  return dirtyIn;
+}
+
+/**
  * Compile a region into one function, and return an entry for each of its
  * blocks (by start address). A successor address that starts a block of the
  * region continues there.
@@ -318,28 +392,31 @@ function checks(blocks: RegionBlock[], index: Map<number, number>): { check: boo
 export function compileRegion(blocks: RegionBlock[], templates = true): Map<number, Block> {
   const insns: Insn[] = blocks.flatMap((b) => b.insns);
   const index = new Map<number, number>(blocks.map((b, n) => [b.insns[0]!.addr, n]));
-  const goto = (a: number): string => index.has(a) ? `L = ${index.get(a)}; continue;` : `c.rip = ${a}; ${EXIT}`;
+  const goto = (a: number, dirty: Dirty): string => index.has(a) ? `L = ${index.get(a)}; continue;` : `c.rip = ${a}; ${exit(dirty)}`;
   const params: string[] = ['cond', 'ea', 'getCF', 'push', 'pop'];
   const args: unknown[] = [cond, ea, getCF, push, pop];
   insns.forEach((i, g) => { params.push(`h${g}`, `i${g}`); args.push(i.handler, i); });
   const { check, need } = checks(blocks, index);
+  const plans: BlockPlan[] = [];
+  blocks.reduce((g0, b) => { plans.push(planBlock(b.insns, g0, templates)); return g0 + b.insns.length; }, 0);
+  const dirtyIn = dirtyOnEntry(blocks, index, plans);
   let body = `  ${LOCALS}\n  let done = 0, L = entry;\n  for (;;) switch (L) {\n`;
   let g0 = 0;
   blocks.forEach((b, n) => {
     const len = b.insns.length, start = b.insns[0]!.addr;
     body += `  case ${n}: {\n`;
-    if (check[n]) body += `    if (done + ${need[n]} > budget) { c.rip = ${start}; ${EXIT} }\n`;
+    if (check[n]) body += `    if (done + ${need[n]} > budget) { c.rip = ${start}; ${exit(dirtyIn[n]!)} }\n`;
     body += `    const b0 = done - ${g0};\n`;
-    body += genBlock(b.insns, g0, templates, goto, (a) => index.get(a) === n + 1);
+    body += emitBlock(plans[n]!, dirtyIn[n]!, goto, (a) => index.get(a) === n + 1);
     const inner = b.next.filter((a) => index.has(a));
-    if (!directExit(b.insns, templates)) {
+    if (!plans[n]!.direct) {
       if (inner.length > 0) body += `    { const nx = c.rip; ${inner.map((a) => `if (nx === ${a}) { L = ${index.get(a)}; continue; }`).join(' ')} }\n`;
-      body += `    ${EXIT}\n`;
+      body += `    ${exit(dirtyOut(plans[n]!, dirtyIn[n]!))}\n`;
     }
     body += '  }\n';
     g0 += len;
   });
-  body += `  default: ${EXIT}\n  }\n`;
+  body += `  default: ${exit(ALL)}\n  }\n`;
   const regs = localRegisters(body);
   body = `  const r = c.r, m = c.mem, rT = m.rTag, rB = m.rBytes, rV = m.rView, wT = m.wTag, wB = m.wBytes, wV = m.wView, xd = c.xd, TLB = ${TLB_MASK};\n${regs.decl}${regs.body}`;
   const name = `region_${blocks[0]!.insns[0]!.addr.toString(16)}`;
