@@ -26,7 +26,9 @@
  * Registers: the guest registers a region uses live in JavaScript locals
  * `$r0`..., like the flags (below): loaded on entry, stored back before
  * whatever may look at `c.r` (a handler, push/pop, ea(), a TLB miss, a
- * return), and reloaded after a handler (push/pop: RSP alone).
+ * return), only those written since they were last stored or loaded
+ * (`Dirty`), and reloaded after a handler where next read (push/pop: RSP
+ * alone).
  *
  * Flags: a template's stores of the lazy flags are marked (gen-util.ts
  * `flagsOut`). Within a block, when a later instruction overwrites every
@@ -59,7 +61,7 @@ export interface Block {
   /** The region's function; `entry` is the label to start at. */
   readonly fn: RegionFn;
   readonly entry: number;
-  /** Instructions in the entry block (run() enters only with at least that much budget). */
+  /** The most instructions run from the entry block before the region checks its budget (run() enters only with that much left). */
   readonly first: number;
   /** Its page's code was dropped: never run it again (chained blocks check). */
   dead: boolean;
@@ -182,7 +184,7 @@ function localState(code: string, dirty: Dirty): string {
 /**
  * A handler call compile.ts made (`c.bi = g; c.rip = a; hg(c, ig);` and a
  * self-modified-code return): the locals are stored before it if the CPU
- * object is behind them, and not reloaded here (genBlock reloads them
+ * object is behind them, and not reloaded here (emitBlock reloads them
  * where they are next read), so its return must not store them.
  */
 function handlerCall(code: string, dirty: Dirty): string {
@@ -206,7 +208,7 @@ function localRegisters(body: string): { decl: string; body: string } {
   const rsp = used.filter((n) => n === 8 || n === 9).map((n) => `$r${n} = r[${n}];`).join(' ');
   // A Uint32Array store converts to uint32 (templates leave int32 results
   // of & | ^ ~ << and sums past 2^32 to it); a local is given the same.
-  const uint32 = (all: string, n: string, v: string): string => /^\d+$|>>> 0\)?$/.test(v) ? all : `r[${n}] = (${v}) >>> 0;`;
+  const uint32 = (all: string, n: string, v: string): string => /^\d+$|^[^?]*>>> 0\)?$/.test(v) ? all : `r[${n}] = (${v}) >>> 0;`;
   return {
     decl: used.length > 0 ? `  let ${used.map((n) => `$r${n} = r[${n}]`).join(', ')};\n` : '',
     body: body.replace(/\br\[(\d+)\] = ([^;]+);/g, uint32).replace(REG_REF, '$$r$1').replace(SPILL_MARK, (_m, set: string) => spill(set)).split(RELOAD_MARK).join(reload).split(RSP_MARK).join(rsp),

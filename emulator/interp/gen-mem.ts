@@ -44,14 +44,10 @@ export const lea: Gen = (i) => {
   // Two words (base + index, a register + displacement): 32-bit arithmetic
   // with the carry (borrow) as an unsigned compare, as gen-util.ts addr().
   if (i.osize === 8 && (i.index < 0 || i.scale === 1)) {
-    const words = [i.base, i.index].filter((n) => n >= 0);
-    const [w0, w1] = words as [number, number | undefined];
-    const carry = (n: string): string => `{ const a = r[${2 * w0}], lo = ${n}, hi = ${n === 'a' ? `r[${2 * w0 + 1}]` : ''}`;
-    if (w1 !== undefined && i.disp === 0) return `${carry(`(a + r[${2 * w1}]) >>> 0`)}(r[${2 * w0 + 1}] + r[${2 * w1 + 1}] + (lo < a ? 1 : 0)) >>> 0; r[${d}] = lo; r[${d + 1}] = hi; }`;
-    if (w1 === undefined) {
-      if (i.disp === 0) return `${carry('a')}; r[${d}] = lo; r[${d + 1}] = hi; }`;
-      return `${carry(`(a + ${i.disp}) >>> 0`)}(r[${2 * w0 + 1}] ${i.disp > 0 ? '+ (lo < a' : '- (lo > a'} ? 1 : 0)) >>> 0; r[${d}] = lo; r[${d + 1}] = hi; }`;
-    }
+    const [w0, w1] = [i.base, i.index].filter((n) => n >= 0) as [number, number?];
+    const a = `const a = r[${2 * w0}]`, ah = `r[${2 * w0 + 1}]`, set = `r[${d}] = lo; r[${d + 1}] = hi;`;
+    if (w1 !== undefined && i.disp === 0) return `{ ${a}, lo = (a + r[${2 * w1}]) >>> 0, hi = (${ah} + r[${2 * w1 + 1}] + (lo < a ? 1 : 0)) >>> 0; ${set} }`;
+    if (w1 === undefined) return `{ ${a}, lo = (a + ${i.disp}) >>> 0, hi = (${ah} ${i.disp >= 0 ? '+ (lo < a' : '- (lo > a'} ? 1 : 0)) >>> 0; ${set} }`;
   }
   // Pair arithmetic as operands.ts eaPair(), inline.
   let lo = `${i.disp}`, hi = '0';
