@@ -156,7 +156,7 @@ const RSP_MARK = '/*RSP*/';
  */
 type Dirty = ReadonlySet<string>;
 /** Every local (the default case, never taken). */
-const ALL: Dirty = new Set(['*']);
+const ALL: Dirty = new Set(['all']);
 
 /** `c`, after the dirty locals are stored back: the first argument of every call out. */
 function spillC(dirty: Dirty): string {
@@ -200,7 +200,7 @@ function localRegisters(body: string): { decl: string; body: string } {
   const used = [...new Set([...body.matchAll(REG_REF)].map((m) => Number(m[1])))].sort((a, b) => a - b);
   const written = [...new Set([...body.matchAll(REG_WRITE)].map((m) => Number(m[1])))].sort((a, b) => a - b);
   const spill = (set: string): string => {
-    const all = set === '*', names = new Set(set.split(','));
+    const all = set === 'all', names = new Set(set.split(','));
     const f = all || names.has('f') ? FLAG_FIELDS.map((x) => `c.${x} = $${x}`) : [];
     return [...f, ...written.filter((n) => all || names.has(String(n))).map((n) => `r[${n}] = $r${n}`)].join(', ');
   };
