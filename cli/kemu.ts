@@ -2,7 +2,7 @@
 /**
  * The `kemu` command.
  *
- *   kemu run [--engine NAME] [--kernel 4.18|6.18] [--strace] [--trace exec]
+ *   kemu run [--engine NAME] [--no-compile] [--kernel 4.18|6.18] [--strace] [--trace exec]
  *            [--root HOSTDIR] [--mount HOSTDIR:GUESTDIR[:rw]]... [--tmpfs GUESTDIR[:OPTS]]...
  *            PROG [ARGS...]
  *   kemu umh [--engine NAME] [--kernel 4.18|6.18] [--trace umh] BLOB   (cli/umh_cmd.ts)
@@ -34,6 +34,8 @@ Run the x86-64 Linux program PROG under kemu's kernel.
 
 options:
   --engine NAME     CPU engine: ${ENGINE_NAMES.join(' or ')} (default ${DEFAULT_ENGINE})
+  --no-compile      interp engine: interpret every instruction, compile no
+                    code to JavaScript (same results, slower: for comparing)
   --kernel VERSION  kernel profile: 4.18 (default, the seed's) or 6.18 (today's Linux)
   --strace          print each system call to stderr, as strace(1) does
   --trace exec      print the exec path as a tree of kernel functions
@@ -50,6 +52,8 @@ options:
 
 interface RunOptions {
   engine: string;
+  /** Compile hot code to JavaScript (interp; --no-compile turns it off). */
+  compile: boolean;
   kernel: string;
   strace: boolean;
   traceExec: boolean;
@@ -65,7 +69,7 @@ interface RunOptions {
 class UsageError extends Error {}
 
 function parseRun(argv: string[]): RunOptions {
-  const o: RunOptions = { engine: DEFAULT_ENGINE, kernel: '4.18', strace: false, traceExec: false, timeout: 0, prog: '', args: [], root: undefined, mounts: [], tmpfs: [] };
+  const o: RunOptions = { engine: DEFAULT_ENGINE, compile: true, kernel: '4.18', strace: false, traceExec: false, timeout: 0, prog: '', args: [], root: undefined, mounts: [], tmpfs: [] };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -81,6 +85,7 @@ function parseRun(argv: string[]): RunOptions {
     else if (a === '--kernel') o.kernel = value(a);
     else if (a.startsWith('--kernel=')) o.kernel = a.slice(9);
     else if (a === '--strace') o.strace = true;
+    else if (a === '--no-compile') o.compile = false;
     else if (a === '--root' || a.startsWith('--root=')) o.root = a === '--root' ? value(a) : a.slice(7);
     else if (a === '--mount' || a.startsWith('--mount=')) {
       const m = parseMountSpec(a === '--mount' ? value(a) : a.slice(8));
@@ -105,11 +110,12 @@ function parseRun(argv: string[]): RunOptions {
   o.prog = argv[i]!;
   o.args = argv.slice(i + 1);
   if (!PROFILES[o.kernel]) throw new UsageError(`unknown kernel profile "${o.kernel}" (choose 4.18 or 6.18)`);
+  if (!o.compile && o.engine !== 'interp') throw new UsageError(`--no-compile applies to the interp engine, not "${o.engine}"`);
   return o;
 }
 
 async function run(o: RunOptions): Promise<number> {
-  const engine = await loadEngine(o.engine);
+  const engine = await loadEngine(o.engine, { compile: o.compile });
   const tracer = new Tracer();
   let k;
   try {

@@ -12,8 +12,13 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 /** The engine `kemu run` uses when none is named. */
 export const DEFAULT_ENGINE: EngineName = 'interp';
 
-export async function loadEngine(name: string): Promise<Engine> {
-  if (name === 'interp') return (await import('./interp/index.js')).createInterpEngine();
+/** How to build an engine: `compile: false` makes interp interpret every instruction (no compiled regions). */
+export interface EngineOptions {
+  compile?: boolean;
+}
+
+export async function loadEngine(name: string, options: EngineOptions = {}): Promise<Engine> {
+  if (name === 'interp') return (await import('./interp/index.js')).createInterpEngine({ blocks: options.compile ?? true });
   if (name === 'unicorn') return (await import('./unicorn/index.js')).loadUnicornEngine();
   throw new EngineUnavailableError(`unknown engine "${name}" (choose one of: ${ENGINE_NAMES.join(', ')})`);
 }

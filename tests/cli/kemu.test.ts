@@ -48,6 +48,22 @@ for (const slot of ENGINES) {
   });
 }
 
+describe('kemu run --no-compile', () => {
+  it('runs a program hot enough to compile, interpreted, with the output it has natively', () => {
+    const prog = 'bench/programs/hash', args = ['300000'];
+    const native = spawnSync(path.join(root, prog), args, { encoding: 'utf8' });
+    const r = run(['run', '--no-compile', prog, ...args]);
+    expect(r.status).to.equal(native.status);
+    expect(r.stdout).to.equal(native.stdout);
+  });
+
+  it('is refused for an engine it does not apply to', () => {
+    const r = run(['run', '--engine', 'unicorn', '--no-compile', 'fixtures/musl-hello/musl-hello']);
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.contain('--no-compile applies to the interp engine, not "unicorn"');
+  });
+});
+
 describe('kemu run: errors a user sees', () => {
   it('a missing PROG is one line naming it and ENOENT, status 127', () => {
     const r = run(['run', 'no/such/prog']);
