@@ -193,10 +193,9 @@ export class Scheduler {
     if (MEMORY_SYSCALLS.has(nr)) out_of_memory(this.k);
   }
 
+  /** A fault or trap the CPU stopped on (runSlice handles `syscall` and `budget` itself). */
   private handleCpuExit(t: Task, exit: CpuExit): void {
     switch (exit.kind) {
-      case 'syscall': this.syscall(t); break;
-      case 'budget': break;
       // Linux arch/x86/mm/fault.c: a user page fault becomes SIGSEGV with
       // si_addr the faulting address, MAPERR if nothing was mapped there.
       // trapno 14 and the error code (user 4, write 2, present 1) go to the sigcontext.

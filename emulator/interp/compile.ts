@@ -128,15 +128,17 @@ function flagState(code: string): FlagState | null {
  * object only where something else may see it: before a handler, cond(),
  * getCF(), push/pop or a TLB miss (each may read the flags or fault, and a
  * fault shows them to a signal handler), and at every return from the
- * region. After a handler the locals are reloaded (it may set flags).
+ * region. After a handler the locals are reloaded where something next
+ * reads them (it may set flags).
  */
 const FLAG_FIELDS = ['fOp', 'fSize', 'fDstLo', 'fDstHi', 'fSrcLo', 'fSrcHi', 'fResLo', 'fResHi', 'fCin'];
-const FLAG_REF = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin)\b/g;
+const FLAG = `\\bc\\.(${FLAG_FIELDS.join('|')})\\b`;
+const FLAG_REF = new RegExp(FLAG, 'g');
 /** A piece that changes the flag record. */
-const STATE_WRITE_FLAGS = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin) =[^=]/;
+const FLAG_WRITE = new RegExp(`${FLAG} =[^=]`);
 const REG_REF = /\br\[(\d+)\]/g;
 /** A piece that reads or writes flags or registers (they must be in the locals first). */
-const STATE_REF = /\bc\.(fOp|fSize|fDstLo|fDstHi|fSrcLo|fSrcHi|fResLo|fResHi|fCin)\b|\br\[\d+\]/;
+const STATE_REF = new RegExp(`${FLAG}|${REG_REF.source}`);
 const REG_WRITE = /\br\[(\d+)\] =(?!=)/g;
 /**
  * Marks left in the code until the region's registers are known
@@ -166,7 +168,7 @@ function spillC(dirty: Dirty): string {
 /** What a piece writes of the locals. */
 function written(code: string): string[] {
   const w = [...code.matchAll(REG_WRITE)].map((m) => m[1]!);
-  return STATE_WRITE_FLAGS.test(code) ? ['f', ...w] : w;
+  return FLAG_WRITE.test(code) ? ['f', ...w] : w;
 }
 
 const LOCALS = `let ${FLAG_FIELDS.map((f) => `$${f} = c.${f}`).join(', ')};`;
@@ -198,11 +200,11 @@ function handlerCall(code: string, dirty: Dirty): string {
  */
 function localRegisters(body: string): { decl: string; body: string } {
   const used = [...new Set([...body.matchAll(REG_REF)].map((m) => Number(m[1])))].sort((a, b) => a - b);
-  const written = [...new Set([...body.matchAll(REG_WRITE)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+  const stored = [...new Set([...body.matchAll(REG_WRITE)].map((m) => Number(m[1])))].sort((a, b) => a - b);
   const spill = (set: string): string => {
     const all = set === 'all', names = new Set(set.split(','));
     const f = all || names.has('f') ? FLAG_FIELDS.map((x) => `c.${x} = $${x}`) : [];
-    return [...f, ...written.filter((n) => all || names.has(String(n))).map((n) => `r[${n}] = $r${n}`)].join(', ');
+    return [...f, ...stored.filter((n) => all || names.has(String(n))).map((n) => `r[${n}] = $r${n}`)].join(', ');
   };
   const reload = [...FLAG_FIELDS.map((f) => `$${f} = c.${f};`), ...used.map((n) => `$r${n} = r[${n}];`)].join(' ');
   const rsp = used.filter((n) => n === 8 || n === 9).map((n) => `$r${n} = r[${n}];`).join(' ');
@@ -244,6 +246,8 @@ function directExit(insns: Insn[], templates: boolean): boolean {
 /** One block of a region, its instructions as pieces with the flag analysis done. */
 interface BlockPlan {
   insns: Insn[];
+  /** The region index of its first instruction. */
+  g0: number;
   pieces: Piece[];
   /** Ends in a direct jcc/jmp (a `taken` piece last for a jcc). */
   direct: boolean;
@@ -284,7 +288,7 @@ function planBlock(insns: Insn[], g0: number, templates: boolean): BlockPlan {
     if (p.reads || p.stops) live = true;
     else if (p.writes) live = false;
   }
-  return { insns, pieces, direct, handlerLast };
+  return { insns, g0, pieces, direct, handlerLast };
 }
 
 /** The locals dirty after a block entered with `dirty`: a handler call stores them all; a piece's writes add. */
@@ -353,8 +357,7 @@ function emitBlock(plan: BlockPlan, dirty: Dirty, goto: (a: number, dirty: Dirty
  * A block that does not check is entered from run() only with its `need`
  * (Block.first), or from a block whose check covered it.
  */
-function checks(blocks: RegionBlock[], index: Map<number, number>): { check: boolean[]; need: number[] } {
-  const succ = blocks.map((b) => b.next.filter((a) => index.has(a)).map((a) => index.get(a)!));
+function checks(blocks: RegionBlock[], succ: number[][]): { check: boolean[]; need: number[] } {
   const check = blocks.map(() => false);
   succ.forEach((ss, n) => ss.forEach((t) => { if (t <= n) check[t] = true; }));
   // A successor that does not check comes later (an edge back marks its target), so one pass from the end.
@@ -370,17 +373,13 @@ function checks(blocks: RegionBlock[], index: Map<number, number>): { check: boo
  * enters (the function loads them all), and whatever a block that
  * continues there leaves dirty (iterated until nothing grows).
  */
-function dirtyOnEntry(blocks: RegionBlock[], index: Map<number, number>, plans: BlockPlan[]): Dirty[] {
-  const dirtyIn: Set<string>[] = blocks.map(() => new Set());
+function dirtyOnEntry(plans: BlockPlan[], succ: number[][]): Dirty[] {
+  const dirtyIn: Set<string>[] = plans.map(() => new Set());
   for (let changed = true; changed;) {
     changed = false;
-    blocks.forEach((b, n) => {
-      const out = dirtyOut(plans[n]!, dirtyIn[n]!);
-      for (const a of b.next) {
-        const t = index.get(a);
-        if (t === undefined) continue;
-        for (const w of out) if (!dirtyIn[t]!.has(w)) { dirtyIn[t]!.add(w); changed = true; }
-      }
+    plans.forEach((p, n) => {
+      const out = dirtyOut(p, dirtyIn[n]!);
+      for (const t of succ[n]!) for (const w of out) if (!dirtyIn[t]!.has(w)) { dirtyIn[t]!.add(w); changed = true; }
     });
   }
   return dirtyIn;
@@ -398,25 +397,24 @@ export function compileRegion(blocks: RegionBlock[], templates = true): Map<numb
   const params: string[] = ['cond', 'ea', 'getCF', 'push', 'pop'];
   const args: unknown[] = [cond, ea, getCF, push, pop];
   insns.forEach((i, g) => { params.push(`h${g}`, `i${g}`); args.push(i.handler, i); });
-  const { check, need } = checks(blocks, index);
-  const plans: BlockPlan[] = [];
-  blocks.reduce((g0, b) => { plans.push(planBlock(b.insns, g0, templates)); return g0 + b.insns.length; }, 0);
-  const dirtyIn = dirtyOnEntry(blocks, index, plans);
-  let body = `  ${LOCALS}\n  let done = 0, L = entry;\n  for (;;) switch (L) {\n`;
+  // The blocks of the region each block can continue at, by number.
+  const succ = blocks.map((b) => b.next.filter((a) => index.has(a)).map((a) => index.get(a)!));
+  const { check, need } = checks(blocks, succ);
   let g0 = 0;
-  blocks.forEach((b, n) => {
-    const len = b.insns.length, start = b.insns[0]!.addr;
+  const plans = blocks.map((b) => { const p = planBlock(b.insns, g0, templates); g0 += b.insns.length; return p; });
+  const dirtyIn = dirtyOnEntry(plans, succ);
+  let body = `  ${LOCALS}\n  let done = 0, L = entry;\n  for (;;) switch (L) {\n`;
+  plans.forEach((p, n) => {
     body += `  case ${n}: {\n`;
-    if (check[n]) body += `    if (done + ${need[n]} > budget) { c.rip = ${start}; ${exit(dirtyIn[n]!)} }\n`;
-    body += `    const b0 = done - ${g0};\n`;
-    body += emitBlock(plans[n]!, dirtyIn[n]!, goto, (a) => index.get(a) === n + 1);
-    const inner = b.next.filter((a) => index.has(a));
-    if (!plans[n]!.direct) {
-      if (inner.length > 0) body += `    { const nx = c.rip; ${inner.map((a) => `if (nx === ${a}) { L = ${index.get(a)}; continue; }`).join(' ')} }\n`;
-      body += `    ${exit(dirtyOut(plans[n]!, dirtyIn[n]!))}\n`;
+    if (check[n]) body += `    if (done + ${need[n]} > budget) { c.rip = ${p.insns[0]!.addr}; ${exit(dirtyIn[n]!)} }\n`;
+    body += `    const b0 = done - ${p.g0};\n`;
+    body += emitBlock(p, dirtyIn[n]!, goto, (a) => index.get(a) === n + 1);
+    if (!p.direct) {
+      const inner = succ[n]!.map((t) => `if (nx === ${blocks[t]!.insns[0]!.addr}) { L = ${t}; continue; }`);
+      if (inner.length > 0) body += `    { const nx = c.rip; ${inner.join(' ')} }\n`;
+      body += `    ${exit(dirtyOut(p, dirtyIn[n]!))}\n`;
     }
     body += '  }\n';
-    g0 += len;
   });
   body += `  default: ${exit(ALL)}\n  }\n`;
   const regs = localRegisters(body);

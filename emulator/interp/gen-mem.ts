@@ -6,7 +6,7 @@
  */
 
 import { F_SUB } from './flags.js';
-import { addr, aluBody, byteReg, hit, lazy, load, rd, rd64, store, stored, SUPPORTED, wr } from './gen-util.js';
+import { addr, aluBody, byteReg, hit, lazy, load, rd, rd64, store, stored, sum2, SUPPORTED, wr } from './gen-util.js';
 import type { Gen } from './gen-util.js';
 import type { Insn } from './insn.js';
 import * as A from './ops/alu.js';
@@ -41,13 +41,12 @@ export const movzxLoad = (from: number): Gen => (i, k) => {
 export const lea: Gen = (i) => {
   if (i.asize !== 8 || (i.osize !== 8 && i.osize !== 4) || (i.base < 0 && i.index < 0)) return null;
   const d = 2 * i.reg;
-  // Two words (base + index, a register + displacement): 32-bit arithmetic
-  // with the carry (borrow) as an unsigned compare, as gen-util.ts addr().
+  // Two words (base + index, a register + displacement), as gen-util.ts addr().
   if (i.osize === 8 && (i.index < 0 || i.scale === 1)) {
     const [w0, w1] = [i.base, i.index].filter((n) => n >= 0) as [number, number?];
-    const a = `const a = r[${2 * w0}]`, ah = `r[${2 * w0 + 1}]`, set = `r[${d}] = lo; r[${d + 1}] = hi;`;
-    if (w1 !== undefined && i.disp === 0) return `{ ${a}, lo = (a + r[${2 * w1}]) >>> 0, hi = (${ah} + r[${2 * w1 + 1}] + (lo < a ? 1 : 0)) >>> 0; ${set} }`;
-    if (w1 === undefined) return `{ ${a}, lo = (a + ${i.disp}) >>> 0, hi = (${ah} ${i.disp >= 0 ? '+ (lo < a' : '- (lo > a'} ? 1 : 0)) >>> 0; ${set} }`;
+    const a = `r[${2 * w0}]`, ah = `r[${2 * w0 + 1}]`;
+    const two = w1 === undefined ? sum2('lo', a, ah, i.disp) : i.disp === 0 ? sum2('lo', a, ah, `r[${2 * w1}]`, `r[${2 * w1 + 1}]`) : null;
+    if (two !== null) return `{ const lo = ${two[0]}, hi = (${two[1]}) >>> 0; r[${d}] = lo; r[${d + 1}] = hi; }`;
   }
   // Pair arithmetic as operands.ts eaPair(), inline.
   let lo = `${i.disp}`, hi = '0';

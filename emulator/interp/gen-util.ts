@@ -95,12 +95,9 @@ export function addr(i: Insn, k: number): string {
     hi.push(i.scale === 1 ? `r[${2 * i.index + 1}]` : `r[${2 * i.index + 1}] * ${i.scale}`);
   }
   if (lo.length === 1 && i.disp === 0 && (i.index < 0 || i.scale === 1)) return `const ml = ${lo[0]}, mh = ${hi[0]} | 0; ${page}`;
-  // Two words (base + index, a word + displacement): the sum wraps in
-  // 32-bit arithmetic, which V8 keeps in integer registers, and the carry
-  // (or a negative displacement's borrow) is an unsigned compare.
   if (i.index < 0 || i.scale === 1) {
-    if (lo.length === 2 && i.disp === 0) return `const ml = (${lo[0]} + ${lo[1]}) >>> 0, mh = (${hi[0]} + ${hi[1]} + (ml < ${lo[0]} ? 1 : 0)) | 0; ${page}`;
-    if (lo.length === 1) return `const ml = (${lo[0]} + ${i.disp}) >>> 0, mh = (${hi[0]} ${i.disp > 0 ? `+ (ml < ${lo[0]}` : `- (ml > ${lo[0]}`} ? 1 : 0)) | 0; ${page}`;
+    const two = lo.length === 2 && i.disp === 0 ? sum2('ml', lo[0]!, hi[0]!, lo[1]!, hi[1]!) : lo.length === 1 ? sum2('ml', lo[0]!, hi[0]!, i.disp) : null;
+    if (two !== null) return `const ml = ${two[0]}, mh = (${two[1]}) | 0; ${page}`;
   }
   // Which way the low word can leave 0 .. 2^32-1: up past a sum of words
   // (or a scaled one, or a positive displacement), down by a negative one.
@@ -110,6 +107,19 @@ export function addr(i: Insn, k: number): string {
   return `let ml = ${lo.join(' + ')}, mh = ${hi.join(' + ')}; `
     + `if (${out}) { const q = Math.floor(ml / 4294967296); ml -= q * 4294967296; mh += q; } `
     + `mh |= 0; ${page}`;
+}
+
+/**
+ * Two 64-bit terms as (low, high) words, the second a register's words
+ * (b, bh) or a 32-bit displacement (b a number, sign-extended): the low
+ * word wraps in 32-bit arithmetic, which V8 keeps in integer registers,
+ * and the carry (a negative displacement's borrow) is an unsigned compare
+ * of the low word, declared as `lo`, with `a`. Returns [low word, high
+ * word before its `| 0` or `>>> 0`]; `a` is read twice.
+ */
+export function sum2(lo: string, a: string, ah: string, b: string | number, bh = '0'): [string, string] {
+  const high = typeof b === 'number' && b < 0 ? `${ah} - (${lo} > ${a} ? 1 : 0)` : `${ah} + ${typeof b === 'number' ? '' : `${bh} + `}(${lo} < ${a} ? 1 : 0)`;
+  return [`(${a} + ${b}) >>> 0`, high];
 }
 
 /** The TLB hit test of the read (`r`) or write (`w`) TLB for the address addr() computed. */

@@ -61,7 +61,6 @@ function moves(r: number, d: number, rc: number): boolean {
   }
 }
 
-
 /** The sign of (exact result - r) for r the nearest double of `a op b` (operands and r well inside the range). */
 function errSign(op: number, a: number, b: number, r: number): number {
   let e: number;
